@@ -1,0 +1,173 @@
+package org.dpi.upgrade.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.externaltask.ExternalTask;
+import org.camunda.bpm.engine.externaltask.LockedExternalTask;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.engine.task.Task;
+
+/**
+ * Drives the MOSIP process in tests the way operators and workers would: each wait state is
+ * answered in turn (user tasks with form answers, external tasks completed or failed by hand).
+ */
+final class MosipUpgradeDriver {
+
+  static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
+  static final String BPMN = "processes/mosip/mosip-1.2.0.1-to-1.2.1.0.bpmn";
+  static final String PLAN = "processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml";
+  static final String WORKER = "test-worker";
+
+  /** Compensable steps in the order the upgrade performs them. */
+  static final List<String> COMPENSABLE = List.of(
+      "Task_InstallNewMinio", "Task_BackupConfig", "Task_UninstallServices", "Task_BackupDatabases",
+      "Task_UpgradePostgres", "Task_SwitchToNewMinio", "Task_UninstallActiveMq", "Task_InstallActiveMq",
+      "Task_RerunKeycloakInit", "Task_RunSchemaUpgrade", "Task_SetOtpuserPassword", "Task_MigrateConfig",
+      "Task_AddPmpRevampHost", "Task_InstallArtifactory1202", "Task_DeployServices");
+
+  /** Answers that let every user task of the happy path complete. */
+  static Map<String, Map<String, Object>> happyAnswers() {
+    Map<String, Map<String, Object>> a = new HashMap<>();
+    a.put("Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "upgrade-to-16", "dbaComment", "rehearsal clean"));
+    a.put("Task_SwitchToMaintenance", Map.of("maintenanceModeConfirmed", true));
+    a.put("Task_NotifyDowntime", Map.of("downtimeNotified", true));
+    a.put("Task_SwitchToNewMinio", Map.of("objectstoreSwitched", true, "objectstoreEndpoint", "http://minio.minio-2025:9000"));
+    a.put("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared"));
+    a.put("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve"));
+    a.put("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true));
+    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true));
+    a.put("Task_ReviewNonPropertiesFiles", Map.of());
+    a.put("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org"));
+    a.put("Task_ConfirmSkippedReleases", Map.of("skippedReleasesConfirmed", true));
+    a.put("Task_PostUpgradeChecks", Map.of("checksResult", "passed"));
+    a.put("Task_GoNoGo", Map.of("goNoGo", "go", "goNoGoReason", "all checks passed"));
+    a.put("Task_LeaveMaintenance", Map.of("maintenanceModeOff", true, "usersInformed", true));
+    a.put("Task_LeaveMaintenanceAfterRollback", Map.of("maintenanceModeOff", true, "usersInformed", true));
+    return a;
+  }
+
+  final ProcessEngine engine;
+  final Map<String, Map<String, Object>> answers = happyAnswers();
+  /** Wait states in the order they were reached. */
+  final List<String> visited = new ArrayList<>();
+  /** External tasks that answer with a BPMN error instead of completing. */
+  String failAt;
+  ProcessInstance instance;
+
+  MosipUpgradeDriver(ProcessEngine engine) {
+    this.engine = engine;
+  }
+
+  static String deploy(ProcessEngine engine, String planResource) {
+    DeploymentBuilder deployment = engine.getRepositoryService().createDeployment().name("mosip-test")
+        .addClasspathResource(BPMN);
+    try (InputStream plan = MosipUpgradeDriver.class.getClassLoader().getResourceAsStream(planResource)) {
+      deployment.addInputStream(PLAN, new ByteArrayInputStream(plan.readAllBytes()));
+      try (Stream<Path> forms = Files.list(Path.of("forms"))) {
+        for (Path form : forms.filter(p -> p.toString().endsWith(".form")).toList()) {
+          deployment.addInputStream("forms/" + form.getFileName(), new ByteArrayInputStream(Files.readAllBytes(form)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return deployment.deploy().getId();
+  }
+
+  MosipUpgradeDriver answer(String activity, Map<String, Object> variables) {
+    answers.put(activity, variables);
+    return this;
+  }
+
+  MosipUpgradeDriver failAt(String activity) {
+    failAt = activity;
+    return this;
+  }
+
+  ProcessInstance start() {
+    instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-1",
+        Map.of("environment", "staging", "changeTicket", "CHG-1", "maintenanceWindow", "Sat 22:00-06:00 UTC"));
+    return instance;
+  }
+
+  /** Answers wait states until the instance ends or waits at {@code stopAt}. */
+  void runUntil(String stopAt) {
+    while (!ended()) {
+      String current = currentWaitState();
+      if (current.equals(stopAt)) {
+        return;
+      }
+      step(current);
+    }
+  }
+
+  void runToEnd() {
+    runUntil(null);
+  }
+
+  /** The one activity the instance waits at; the process never waits at two places at once. */
+  String currentWaitState() {
+    List<Task> tasks = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).list();
+    List<ExternalTask> external = engine.getExternalTaskService().createExternalTaskQuery()
+        .processInstanceId(instance.getId()).list();
+    assertThat(tasks.size() + external.size())
+        .as("wait states of the instance: tasks %s, external tasks %s", tasks, external).isEqualTo(1);
+    return tasks.isEmpty() ? external.get(0).getActivityId() : tasks.get(0).getTaskDefinitionKey();
+  }
+
+  void step(String activity) {
+    visited.add(activity);
+    Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId())
+        .taskDefinitionKey(activity).singleResult();
+    if (task != null) {
+      Map<String, Object> variables = answers.get(activity);
+      assertThat(variables).as("answers for user task %s", activity).isNotNull();
+      engine.getTaskService().complete(task.getId(), variables);
+      return;
+    }
+    LockedExternalTask locked = lock(activity);
+    if (activity.equals(failAt)) {
+      engine.getExternalTaskService().handleBpmnError(locked.getId(), WORKER, "UPGRADE_STEP_FAILED",
+          activity + " failed beyond repair");
+    } else {
+      engine.getExternalTaskService().complete(locked.getId(), WORKER);
+    }
+  }
+
+  LockedExternalTask lock(String activity) {
+    ExternalTask task = engine.getExternalTaskService().createExternalTaskQuery()
+        .processInstanceId(instance.getId()).activityId(activity).singleResult();
+    return engine.getExternalTaskService().fetchAndLock(50, WORKER).topic(task.getTopicName(), 60_000)
+        .execute().stream().filter(t -> t.getId().equals(task.getId())).findFirst().orElseThrow();
+  }
+
+  boolean ended() {
+    return engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instance.getId()).count() == 0;
+  }
+
+  List<String> completedActivities(String prefix) {
+    return engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+        .finished().orderByHistoricActivityInstanceStartTime().asc().orderPartiallyByOccurrence().asc().list()
+        .stream().map(a -> a.getActivityId()).filter(id -> id.startsWith(prefix)).toList();
+  }
+
+  /** The end event the instance finished at (the rollback's end lies inside its event subprocess). */
+  String endEvent() {
+    assertThat(ended()).as("instance ended").isTrue();
+    return engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+        .activityType("noneEndEvent").list().stream().map(a -> a.getActivityId()).reduce((a, b) -> b).orElse(null);
+  }
+}
