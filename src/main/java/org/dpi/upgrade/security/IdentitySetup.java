@@ -19,20 +19,19 @@ import org.camunda.bpm.engine.authorization.Resource;
 import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.User;
-import org.camunda.bpm.spring.boot.starter.event.PostDeployEvent;
+import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.context.event.EventListener;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the groups, the admin, the worker user, the optional demo users, the authorizations and
- * the Tasklist filter at start-up. Every action is idempotent: existing users keep their passwords
+ * the Tasklist filter when the engine is built, before it serves anyone. Every action is idempotent: existing users keep their passwords
  * (except the worker, whose password follows the configuration at each start).
  */
 @Component
-public class IdentitySetup {
+public class IdentitySetup extends AbstractProcessEnginePlugin {
 
   public static final String OPERATORS = "operators";
   public static final String DBA = "dba";
@@ -68,9 +67,8 @@ public class IdentitySetup {
     this.workerPassword = workerPassword;
   }
 
-  @EventListener
-  public void onDeployed(PostDeployEvent event) {
-    ProcessEngine engine = event.getProcessEngine();
+  @Override
+  public void postProcessEngineBuild(ProcessEngine engine) {
     IdentityService identity = engine.getIdentityService();
     AuthorizationService authorizations = engine.getAuthorizationService();
     boolean production = environment.acceptsProfiles(Profiles.of("postgres"));
