@@ -1,0 +1,97 @@
+package org.dpi.upgrade.worker;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.client.task.ExternalTask;
+import org.camunda.bpm.client.task.ExternalTaskHandler;
+import org.camunda.bpm.client.task.ExternalTaskService;
+import org.dpi.upgrade.step.RollbackRequiredException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base of the thin external-task workers: one subclass per BPMN topic maps the task's variables to
+ * a call of a plain service and the result to variables. This class keeps the lock alive while the
+ * step runs, and turns failures into what the operator sees:
+ * <ul>
+ *   <li>{@link RollbackRequiredException}: BPMN error {@value #ROLLBACK_ERROR}, which starts the
+ *       rollback in reverse order;</li>
+ *   <li>any other exception: an incident (no automatic retry) whose message is the exception's,
+ *       so it must say what to fix; the operator fixes it and retries in Cockpit. Steps are
+ *       idempotent, so a retry after a crash is safe.</li>
+ * </ul>
+ */
+public abstract class StepWorker implements ExternalTaskHandler {
+
+  public static final String ROLLBACK_ERROR = "UPGRADE_STEP_FAILED";
+  /** Camunda keeps at most this many characters of an incident message; the rest goes to the details. */
+  static final int MESSAGE_LIMIT = 600;
+
+  private static final ScheduledExecutorService LOCKS = Executors.newScheduledThreadPool(1, r -> {
+    Thread t = new Thread(r, "external-task-lock-keeper");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final Logger log = LoggerFactory.getLogger(getClass());
+  private final long lockMillis;
+
+  protected StepWorker(long lockMillis) {
+    this.lockMillis = lockMillis;
+  }
+
+  protected StepWorker() {
+    this(60_000);
+  }
+
+  /** Performs the step; returns the variables to set on completion (never a secret). */
+  protected abstract Map<String, Object> run(ExternalTask task, Progress progress) throws Exception;
+
+  @Override
+  public final void execute(ExternalTask task, ExternalTaskService service) {
+    var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service), lockMillis / 2, lockMillis / 2, TimeUnit.MILLISECONDS);
+    try {
+      Map<String, Object> variables = run(task, variables1 -> service.setVariables(task, variables1));
+      keeper.cancel(false);
+      service.complete(task, variables);
+    } catch (RollbackRequiredException e) {
+      keeper.cancel(false);
+      log.error("{} ({}) needs a rollback: {}", task.getActivityId(), task.getTopicName(), e.getMessage());
+      service.handleBpmnError(task, ROLLBACK_ERROR, e.getMessage());
+    } catch (Exception e) {
+      keeper.cancel(false);
+      log.error("{} ({}) failed: {}", task.getActivityId(), task.getTopicName(), e.getMessage(), e);
+      service.handleFailure(task, incidentMessage(e), details(e), 0, 0);
+    }
+  }
+
+  private void extend(ExternalTask task, ExternalTaskService service) {
+    try {
+      service.extendLock(task, lockMillis);
+    } catch (RuntimeException e) {
+      log.warn("could not extend the lock of {}: {}", task.getActivityId(), e.getMessage());
+    }
+  }
+
+  static String incidentMessage(Exception e) {
+    String message = e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getName() : e.getMessage();
+    return message.length() <= MESSAGE_LIMIT ? message : message.substring(0, MESSAGE_LIMIT - 30) + " ... (see the details)";
+  }
+
+  private static String details(Exception e) {
+    StringWriter out = new StringWriter();
+    out.write(e.getMessage() == null ? "" : e.getMessage() + "\n\n");
+    e.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  /** Publishes progress while a long step runs (e.g. module 3 of 23), visible in Cockpit. */
+  @FunctionalInterface
+  public interface Progress {
+    void report(Map<String, Object> variables);
+  }
+}
