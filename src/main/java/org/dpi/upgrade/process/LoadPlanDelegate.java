@@ -53,6 +53,11 @@ public class LoadPlanDelegate implements JavaDelegate {
     execution.setVariable("planResource", resource);
     execution.setVariable("skippedReleases", lines(PlanReader.at(plan, "helm.skip")));
     execution.setVariable("inMaintenance", false);
+    // the change ticket finds the instance in Cockpit and Tasklist
+    Object ticket = execution.getVariable("changeTicket");
+    if (execution.getProcessBusinessKey() == null && ticket != null && !ticket.toString().isBlank()) {
+      execution.setProcessBusinessKey(ticket.toString().trim());
+    }
   }
 
   static String planResourceOf(String bpmnResource) {

@@ -91,8 +91,17 @@ class MosipUpgradeProcessTest {
     run.instance = engine.getRuntimeService().startProcessInstanceByKey(MosipUpgradeDriver.PROCESS,
         Map.of("environment", "staging", "upgradeCsvPath", "/srv/mosip/upgrade.csv", "dbScriptsRoot", " "));
     JsonNode plan = json(engine.getRuntimeService().getVariableTyped(run.instance.getId(), "plan"));
+    assertThat(run.instance.getBusinessKey()).isNull();
     assertThat(plan.at("/postgres/upgradeCsv").asText()).isEqualTo("/srv/mosip/upgrade.csv");
     assertThat(plan.at("/postgres/scriptsRoot").asText()).isEqualTo("/etc/upgrade-orchestrator/mosip/db_upgrade_scripts");
+  }
+
+  @Test
+  void theChangeTicketBecomesTheBusinessKey() {
+    var instance = engine.getRuntimeService().startProcessInstanceByKey(MosipUpgradeDriver.PROCESS,
+        Map.of("environment", "production", "changeTicket", " CHG-2026-0042 "));
+    assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceBusinessKey("CHG-2026-0042")
+        .singleResult().getId()).isEqualTo(instance.getId());
   }
 
   @Test
