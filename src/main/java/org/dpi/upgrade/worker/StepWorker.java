@@ -5,7 +5,9 @@ import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.camunda.bpm.client.task.ExternalTaskHandler;
 import org.camunda.bpm.client.task.ExternalTaskService;
@@ -53,27 +55,40 @@ public abstract class StepWorker implements ExternalTaskHandler {
 
   @Override
   public final void execute(ExternalTask task, ExternalTaskService service) {
-    var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service), lockMillis / 2, lockMillis / 2, TimeUnit.MILLISECONDS);
+    // the lock keeper and the final call never overlap: both update the same external task
+    var finished = new AtomicBoolean();
+    var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service, finished), lockMillis / 2, lockMillis / 2,
+        TimeUnit.MILLISECONDS);
     try {
-      Map<String, Object> variables = run(task, variables1 -> service.setVariables(task, variables1));
-      keeper.cancel(false);
-      service.complete(task, variables);
+      Map<String, Object> variables = run(task, progress -> service.setVariables(task, progress));
+      finish(finished, keeper, () -> service.complete(task, variables));
     } catch (RollbackRequiredException e) {
-      keeper.cancel(false);
       log.error("{} ({}) needs a rollback: {}", task.getActivityId(), task.getTopicName(), e.getMessage());
-      service.handleBpmnError(task, ROLLBACK_ERROR, e.getMessage());
+      finish(finished, keeper, () -> service.handleBpmnError(task, ROLLBACK_ERROR, e.getMessage()));
     } catch (Exception e) {
-      keeper.cancel(false);
       log.error("{} ({}) failed: {}", task.getActivityId(), task.getTopicName(), e.getMessage(), e);
-      service.handleFailure(task, incidentMessage(e), details(e), 0, 0);
+      finish(finished, keeper, () -> service.handleFailure(task, incidentMessage(e), details(e), 0, 0));
     }
   }
 
-  private void extend(ExternalTask task, ExternalTaskService service) {
-    try {
-      service.extendLock(task, lockMillis);
-    } catch (RuntimeException e) {
-      log.warn("could not extend the lock of {}: {}", task.getActivityId(), e.getMessage());
+  private static void finish(AtomicBoolean finished, ScheduledFuture<?> keeper, Runnable last) {
+    keeper.cancel(false);
+    synchronized (finished) {
+      finished.set(true);
+      last.run();
+    }
+  }
+
+  private void extend(ExternalTask task, ExternalTaskService service, AtomicBoolean finished) {
+    synchronized (finished) {
+      if (finished.get()) {
+        return;
+      }
+      try {
+        service.extendLock(task, lockMillis);
+      } catch (RuntimeException e) {
+        log.warn("could not extend the lock of {}: {}", task.getActivityId(), e.getMessage());
+      }
     }
   }
 

@@ -29,7 +29,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:step-worker-test;DB_CLOSE_DELAY=-1", "orchestrator.demo-users=false",
-        "camunda.bpm.client.lock-duration=1000", "camunda.bpm.client.async-response-timeout=500"})
+        "camunda.bpm.client.lock-duration=2000", "camunda.bpm.client.async-response-timeout=500"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class StepWorkerTest {
 
@@ -49,7 +49,7 @@ class StepWorkerTest {
     @Bean
     @ExternalTaskSubscription("postgres.rehearse")
     StepWorker rehearsal() {
-      return new StepWorker(1000) {
+      return new StepWorker(2000) {
         @Override
         protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
           switch (task.getBusinessKey()) {
@@ -59,7 +59,7 @@ class StepWorkerTest {
             case "rollback" -> throw new RollbackRequiredException("rehearsal rollback left mosip_ida different");
             case "slow" -> {
               progress.report(Map.of("rehearsalProgress", "row 1 of 60"));
-              Thread.sleep(3000);
+              Thread.sleep(5000);
             }
             default -> { }
           }
@@ -74,14 +74,14 @@ class StepWorkerTest {
   @Test
   void aCompletedStepSetsItsVariablesAndTheProcessMovesOn() {
     ProcessInstance instance = start("ok");
-    await().atMost(Duration.ofSeconds(20)).until(() -> waitsAt(instance, "Task_ApprovePostgresUpgrade"));
+    await().atMost(Duration.ofSeconds(60)).until(() -> waitsAt(instance, "Task_ApprovePostgresUpgrade"));
     assertThat(engine.getRuntimeService().getVariable(instance.getId(), "rehearsalReport")).isEqualTo("60 rows passed");
   }
 
   @Test
   void aFailureBecomesAnIncidentWithTheOperatorMessage() {
     ProcessInstance instance = start("fail");
-    Incident incident = await().atMost(Duration.ofSeconds(20)).until(() -> engine.getRuntimeService().createIncidentQuery()
+    Incident incident = await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService().createIncidentQuery()
         .processInstanceId(instance.getId()).singleResult(), i -> i != null);
     assertThat(incident.getActivityId()).isEqualTo("Task_RehearseSchemaUpgrade");
     assertThat(incident.getIncidentMessage())
@@ -92,7 +92,7 @@ class StepWorkerTest {
   @Test
   void aLongMessageIsCutForTheIncidentAndKeptWholeInTheDetails() {
     ProcessInstance instance = start("long-message");
-    Incident incident = await().atMost(Duration.ofSeconds(20)).until(() -> engine.getRuntimeService().createIncidentQuery()
+    Incident incident = await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService().createIncidentQuery()
         .processInstanceId(instance.getId()).singleResult(), i -> i != null);
     assertThat(incident.getIncidentMessage()).hasSizeLessThanOrEqualTo(StepWorker.MESSAGE_LIMIT).endsWith("(see the details)");
     String externalTask = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId())
@@ -103,7 +103,7 @@ class StepWorkerTest {
   @Test
   void aRollbackRequiredFailureStartsTheRollback() {
     ProcessInstance instance = start("rollback");
-    await().atMost(Duration.ofSeconds(20)).until(() -> engine.getRuntimeService().createProcessInstanceQuery()
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService().createProcessInstanceQuery()
         .processInstanceId(instance.getId()).count() == 0);
     assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
         .activityId("End_RolledBack").count()).isOne();
@@ -114,11 +114,11 @@ class StepWorkerTest {
   @Test
   void theLockIsKeptAliveAndProgressIsVisibleWhileALongStepRuns() {
     ProcessInstance instance = start("slow");
-    await().atMost(Duration.ofSeconds(20)).until(() -> "row 1 of 60".equals(
+    await().atMost(Duration.ofSeconds(60)).until(() -> "row 1 of 60".equals(
         engine.getRuntimeService().getVariable(instance.getId(), "rehearsalProgress")));
     Date first = lockExpiry(instance);
-    await().atMost(Duration.ofSeconds(5)).until(() -> lockExpiry(instance) != null && lockExpiry(instance).after(first));
-    await().atMost(Duration.ofSeconds(20)).until(() -> waitsAt(instance, "Task_ApprovePostgresUpgrade"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> lockExpiry(instance) != null && lockExpiry(instance).after(first));
+    await().atMost(Duration.ofSeconds(60)).until(() -> waitsAt(instance, "Task_ApprovePostgresUpgrade"));
     assertThat(engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).count()).isZero();
   }
 
