@@ -24,12 +24,15 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
+ * (No long polling here: Camunda's REST layer keeps one long-polling handler per JVM, which stops for
+ * good when the first web test context closes.)
+ *
  * The external-task client of the application, authenticated as the worker user, running a
  * {@link StepWorker} on the first automated step of the MOSIP process.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:step-worker-test;DB_CLOSE_DELAY=-1", "orchestrator.demo-users=false",
-        "camunda.bpm.client.lock-duration=2000", "camunda.bpm.client.async-response-timeout=500"})
+        "camunda.bpm.client.lock-duration=2000"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class StepWorkerTest {
 
