@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
 import org.dpi.upgrade.config.KnowledgeBase.Pair;
 import org.dpi.upgrade.config.KnowledgeBase.Rule;
 
@@ -190,11 +189,5 @@ final class PropMigrator {
 
   private static String category(KnowledgeBase kb, Rule rule) {
     return kb.categories().getOrDefault(rule, "N/A");
-  }
-
-  static <T> Map<String, List<T>> byFile(List<T> rows, Function<T, String> file) {
-    Map<String, List<T>> result = new LinkedHashMap<>();
-    rows.forEach(r -> result.computeIfAbsent(file.apply(r), f -> new ArrayList<>()).add(r));
-    return result;
   }
 }

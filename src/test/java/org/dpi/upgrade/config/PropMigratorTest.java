@@ -30,15 +30,7 @@ class PropMigratorTest {
     PropMigrator.Result result = PropMigrator.run(FIXTURE.resolve("old"), latest, KnowledgeBase.load(FIXTURE.resolve("kb")));
     result.write(work.resolve("out"));
 
-    for (String csv : List.of("output/different_properties.csv", "output/old_file_only.csv", "output/latest_file_only.csv",
-        "manual-configuration.csv")) {
-      List<String> actual = Files.readAllLines(work.resolve("out").resolve(csv));
-      List<String> expected = Files.readAllLines(EXPECTED.resolve(Path.of(csv).getFileName()));
-      assertThat(actual.get(0)).as(csv + " header").isEqualTo(expected.get(0));
-      assertThat(actual.subList(1, actual.size())).as(csv).containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
-    }
-    assertThat(Files.readString(work.resolve("out/output/different_properties.csv"))).contains("\r\n")
-        .contains("a.comma,\"x,\"\"y\"\"\",\"x,\"\"z\"\"\"");
+    assertSameAsPropMigrator(work.resolve("out"));
     for (String file : List.of("app-default.properties", "registration-default.properties")) {
       assertThat(Files.readAllBytes(latest.resolve(file))).as(file).isEqualTo(Files.readAllBytes(EXPECTED.resolve("latest/" + file)));
     }
@@ -94,6 +86,19 @@ class PropMigratorTest {
     assertThatThrownBy(() -> KnowledgeBase.load(kb)).hasMessageContaining(
         "old-value-takes-priority.csv must have the header columns [Property file name, key] (it has [File, key])")
         .hasMessageContaining("property-categories.csv is missing");
+  }
+
+  /** The four CSVs under {@code out} hold prop_migrator's rows for the fixture, in its CSV format. */
+  static void assertSameAsPropMigrator(Path out) throws IOException {
+    for (String csv : List.of("output/different_properties.csv", "output/old_file_only.csv", "output/latest_file_only.csv",
+        "manual-configuration.csv")) {
+      List<String> actual = Files.readAllLines(out.resolve(csv));
+      List<String> expected = Files.readAllLines(EXPECTED.resolve(Path.of(csv).getFileName()));
+      assertThat(actual.get(0)).as(csv + " header").isEqualTo(expected.get(0));
+      assertThat(actual.subList(1, actual.size())).as(csv).containsExactlyInAnyOrderElementsOf(expected.subList(1, expected.size()));
+    }
+    assertThat(Files.readString(out.resolve("output/different_properties.csv"))).contains("\r\n")
+        .contains("a.comma,\"x,\"\"y\"\"\",\"x,\"\"z\"\"\"");
   }
 
   private Path copy(String side) throws IOException {
