@@ -103,10 +103,11 @@ public class ConfigMigration {
       variables.put("nonPropertiesDiffSummary", reviewed.isEmpty() ? "No *.json, *.mvel, *.jsonld, *.xsd, *.toml or *.xml"
           + " file differs." : reviewed.size() + " file(s) differ; unified diff in " + out.resolve("non-properties.diff")
           + ":\n" + String.join("\n", reviewed));
-      variables.put("configMigration", JSON.writeValueAsString(Map.of("run", run, "branch", plan.migratedBranch(),
+      variables.put("configMigration", JSON.writeValueAsString(Map.of("work", dir.toString(), "branch", plan.migratedBranch(),
           "branchCommit", pushed.name(), "rows", result.manual().size(), "rowsSha256", state.rowsSha256())));
       variables.put("adjudicationGroups", adjudication.overview());
       variables.put("adjudicationDecisions", adjudication.template());
+      variables.put("adjudicationRowsLink", AdjudicationRows.PATH + "/" + run + "/rows");
       return variables;
     }
   }
@@ -181,20 +182,20 @@ public class ConfigMigration {
     return s.toString();
   }
 
-  /** The recorded manual rows of a run, checked against the hash taken when they were written. */
-  Adjudication adjudication(String run) throws IOException {
-    State state = state(run);
-    Path rows = runDir(run).resolve(MANUAL);
+  /** The manual rows recorded in {@code runDir}, checked against the hash taken when they were written. */
+  static Adjudication recorded(Path runDir) throws IOException {
+    State state = state(runDir);
+    Path rows = runDir.resolve(MANUAL);
     if (!sha256(rows).equals(state.rowsSha256())) {
       throw new IllegalStateException(rows + " changed since the migration wrote it: re-run the migration");
     }
     return Adjudication.read(rows);
   }
 
-  private State state(String run) throws IOException {
-    Path file = runDir(run).resolve(STATE);
+  private static State state(Path runDir) throws IOException {
+    Path file = runDir.resolve(STATE);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("No config migration is recorded for " + run + " under " + workRoot
+      throw new IllegalStateException("No config migration is recorded in " + runDir
           + ": config.migrate must run first, with the same orchestrator.config.work-dir");
     }
     return JSON.readValue(file.toFile(), State.class);
@@ -205,8 +206,8 @@ public class ConfigMigration {
    * after the push finds that commit on the branch and does nothing more.
    */
   public Map<String, Object> applyDecisions(String run, String decisions) throws IOException, GitAPIException {
-    State state = state(run);
-    List<Adjudication.Decided> decided = adjudication(run).decide(decisions);
+    State state = state(runDir(run));
+    List<Adjudication.Decided> decided = recorded(runDir(run)).decide(decisions);
     Ref branch = git.find(state.url(), state.branch()).filter(r -> r.getName().startsWith("refs/heads/"))
         .orElseThrow(() -> new IllegalStateException("The branch " + state.branch() + " is gone from " + state.url()
             + ": re-run the config migration"));
