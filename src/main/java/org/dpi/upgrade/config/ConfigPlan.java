@@ -58,6 +58,9 @@ record ConfigPlan(Remote oldRepository, Remote newRepository, String migratedBra
   private static void remote(List<String> problems, String name, Remote remote) {
     if (remote == null || blank(remote.url()) || blank(remote.branch())) {
       problems.add("config." + name + " needs a url and a branch");
+    } else if (remote.url().matches("(?i)[a-z][a-z0-9+.-]*://[^/@]+@.*")) {
+      problems.add("config." + name + ".url carries credentials: remove them, the git credentials are set in"
+          + " orchestrator.config.git");
     }
   }
 

@@ -101,6 +101,23 @@ class ConfigMigrationTest {
         .hasMessageContaining("The knowledge base directory").hasMessageStartingWith("The config migration cannot start");
     assertThat(remote.head("upgrade-1.2.1.0")).isNull();
     assertThatThrownBy(() -> plan(ConfigRemote.OLD, "upgrade-1.2.1.0", "kb")).hasMessageContaining("must differ from upgrade-1.2.1.0");
+    assertThatThrownBy(() -> ConfigPlan.parse("{\"oldRepository\": {\"url\": \"https://si:tok3n@git.example.org/mosip-config.git\","
+        + " \"branch\": \"v1\"}, \"migratedBranch\": \"up\", \"knowledgeBase\": \"kb\"}"))
+        .hasMessageContaining("config.oldRepository.url carries credentials").hasMessageContaining("config.newRepository needs a url")
+        .message().doesNotContain("tok3n");
+  }
+
+  @Test
+  void theTokenIsUsedForGitButNeverReachesVariablesOrOutputs() throws Exception {
+    var withToken = new ConfigMigration(dir.resolve("work"),
+        new org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider("si", "tok3n-never-shown"));
+    Map<String, Object> variables = withToken.migrate(plan, "run-1");
+    assertThat(variables.values()).allSatisfy(v -> assertThat(v.toString()).doesNotContain("tok3n-never-shown"));
+    try (var files = Files.walk(dir.resolve("work/run-1/out"))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f)).doesNotContain("tok3n-never-shown");
+      }
+    }
   }
 
   @Test
