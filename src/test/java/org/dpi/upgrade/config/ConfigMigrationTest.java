@@ -13,17 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The config steps against a bare repository on disk holding the fixture's two versions. */
 class ConfigMigrationTest {
 
-  static final String DECISIONS = """
-      app-default.properties | update-if-old-value-takes-priority = take-latest
-      row 1 = keep-old
-      registration-default.properties | update-if-old-value-takes-priority = enter-value: 75
-      app-default.properties | copy-property-if-required-in-lts = skip: removed upstream
-      row 7 = keep-old
-      legacy-default.properties | copy-property-if-required-in-lts = keep-old
-      app-default.properties | update-if-value-needs-change = take-latest
-      registration-default.properties | update-if-value-needs-change = take-latest
-      brandnew-default.properties | update-if-value-needs-change = enter-value: 22
-      """;
+  static final String DECISIONS = ConfigFixture.DECISIONS;
 
   @TempDir Path dir;
   ConfigRemote remote;
@@ -42,9 +32,7 @@ class ConfigMigrationTest {
   }
 
   ConfigPlan plan(String oldBranch, String newBranch, String kb) {
-    return ConfigPlan.parse(Map.of("oldRepository", Map.of("url", remote.url, "branch", oldBranch),
-        "newRepository", Map.of("url", remote.url, "branch", newBranch), "migratedBranch", "upgrade-1.2.1.0",
-        "knowledgeBase", kb));
+    return ConfigFixture.plan(remote, oldBranch, newBranch, kb);
   }
 
   @Test

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -152,8 +151,7 @@ class ConfigStepProcessTest {
 
   @Test
   void theGuardRefusesAnIncompleteAdjudicationOnTheServer() throws Exception {
-    ProcessInstance mosip = atConfigStep();
-    Map<String, Object> recorded = new HashMap<>(migrate(mosip));
+    Map<String, Object> recorded = ConfigFixture.migrate(dir.resolve("guard"), "guard-run");
     ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey("config-adjudication-guard",
         Map.of("configMigration", recorded.get("configMigration")));
     Task task = task(instance);
