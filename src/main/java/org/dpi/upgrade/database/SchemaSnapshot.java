@@ -25,10 +25,10 @@ public record SchemaSnapshot(SortedMap<String, String> objects, SortedMap<String
   private static final String USER_SCHEMA = "n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%' and n.nspname not like 'pg_temp%'";
 
   private static final String OBJECTS = String.join("\nunion all\n",
-      "select 'schema ' || n.nspname, pg_get_userbyid(n.nspowner) || ' ' || coalesce(n.nspacl::text, '') from pg_namespace n where " + USER_SCHEMA,
+      "select 'schema ' || n.nspname, pg_get_userbyid(n.nspowner) || ' ' || " + acl("n.nspacl", "'n'::\"char\"", "n.nspowner") + " from pg_namespace n where " + USER_SCHEMA,
       "select (case c.relkind when 'r' then 'table ' when 'p' then 'table ' when 'v' then 'view ' when 'm' then 'materialized view ' "
           + "when 'S' then 'sequence ' else 'relation ' end) || n.nspname || '.' || c.relname, "
-          + "pg_get_userbyid(c.relowner) || ' ' || coalesce(c.relacl::text, '') || case when c.relkind in ('v', 'm') then ' ' || pg_get_viewdef(c.oid) else '' end "
+          + "pg_get_userbyid(c.relowner) || ' ' || " + acl("c.relacl", "(case c.relkind when 'S' then 's' else 'r' end)::\"char\"", "c.relowner") + " || case when c.relkind in ('v', 'm') then ' ' || pg_get_viewdef(c.oid) else '' end "
           + "from pg_class c join pg_namespace n on n.oid = c.relnamespace where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and " + USER_SCHEMA,
       "select 'column ' || n.nspname || '.' || c.relname || '.' || a.attname, format_type(a.atttypid, a.atttypmod) "
           + "|| case when a.attnotnull then ' not null' else '' end || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') "
@@ -54,6 +54,12 @@ public record SchemaSnapshot(SortedMap<String, String> objects, SortedMap<String
 
   private static final String TABLES = "select n.nspname, c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
       + "where c.relkind = 'r' and " + USER_SCHEMA + " and not exists (select 1 from pg_depend e where e.objid = c.oid and e.deptype = 'e')";
+
+  /** Privileges with the owner's defaults made explicit and sorted, so REVOKE/GRANT round trips compare equal. */
+  private static String acl(String column, String kind, String owner) {
+    return "coalesce((select string_agg(a::text, ',' order by a::text) from unnest(coalesce(" + column + ", acldefault(" + kind + ", "
+        + owner + "))) a), '')";
+  }
 
   public static SchemaSnapshot take(Server server, String database) throws SQLException {
     SortedMap<String, String> objects = new TreeMap<>();
