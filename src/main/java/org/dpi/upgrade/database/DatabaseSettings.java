@@ -21,10 +21,20 @@ public record DatabaseSettings(Server server, Server newServer, Server scratch, 
                                Map<String, String> psqlVariables, List<String> secretVariables, Path reportDirectory) {
 
   public DatabaseSettings {
+    server = Server.configured(server, "server");
+    newServer = Server.configured(newServer, "new-server");
+    scratch = Server.configured(scratch, "scratch");
     journalDatabase = journalDatabase == null || journalDatabase.isBlank() ? "upgrade_orchestrator" : journalDatabase;
     psqlVariables = psqlVariables == null ? Map.of() : Map.copyOf(psqlVariables);
     secretVariables = secretVariables == null ? List.of("dbuserpwd") : List.copyOf(secretVariables);
     reportDirectory = reportDirectory == null ? Path.of("data", "database-reports") : reportDirectory;
+  }
+
+  Server requireNewServer() {
+    if (newServer == null) {
+      throw new IllegalStateException("orchestrator.database.new-server (the PostgreSQL 16 server) is not configured");
+    }
+    return newServer;
   }
 
   /** Values that must be masked wherever tool output is logged or stored. */

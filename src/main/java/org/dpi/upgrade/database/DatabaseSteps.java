@@ -27,11 +27,23 @@ public class DatabaseSteps {
   private final DatabaseSettings settings;
   private final PgTools tools;
   private final BackupService backups;
+  private final MajorUpgradeService major;
 
   public DatabaseSteps(DatabaseSettings settings) {
     this.settings = settings;
     this.tools = new PgTools(settings.secrets());
     this.backups = new BackupService(tools);
+    this.major = new MajorUpgradeService(tools, backups);
+  }
+
+  /** {@code postgres.major-upgrade}: the 15 -> 16 move from {@code server} to {@code new-server}. */
+  public String majorUpgrade(PostgresPlan plan) throws IOException, SQLException {
+    return major.move(plan, settings.server(), settings.requireNewServer());
+  }
+
+  /** {@code postgres.revert-major-upgrade}: checks the untouched old server against the facts of the move. */
+  public String revertMajorUpgrade(PostgresPlan plan) throws IOException, SQLException {
+    return major.revert(plan, settings.server());
   }
 
   /** {@code postgres.backup}: dumps every database of the plan and snapshots it; returns the evidence. */

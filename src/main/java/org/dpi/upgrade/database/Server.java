@@ -13,10 +13,15 @@ import java.util.Properties;
  */
 public record Server(String host, int port, String user, String password) {
 
-  public Server {
-    if (host == null || host.isBlank() || port <= 0 || user == null || user.isBlank()) {
-      throw new IllegalArgumentException("a PostgreSQL server needs host, port and user (orchestrator.database.*)");
+  /** This server, or null when no host is configured; a host without port or user is an error. */
+  static Server configured(Server server, String name) {
+    if (server == null || server.host() == null || server.host().isBlank()) {
+      return null;
     }
+    if (server.port() <= 0 || server.user() == null || server.user().isBlank()) {
+      throw new IllegalArgumentException("orchestrator.database." + name + " needs a port and a user besides the host " + server.host());
+    }
+    return server;
   }
 
   /** libpq environment of the client tools: the password never goes on a command line. */
