@@ -37,6 +37,9 @@ public class MajorUpgradeService {
 
   /** Moves every database; returns the verification report. Safe to retry: the new server's copies are replaced. */
   public String move(PostgresPlan plan, Server old, Server target) throws IOException, SQLException {
+    if (plan.majorUpgrade() == null) {
+      throw new IllegalArgumentException("the plan's postgres.majorUpgrade (fromVersion, toVersion) is missing");
+    }
     List<String> problems = new ArrayList<>();
     checkVersion(old, plan.majorUpgrade().fromVersion(), "old", problems);
     checkVersion(target, plan.majorUpgrade().toVersion(), "new", problems);

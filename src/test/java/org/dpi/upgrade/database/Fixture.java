@@ -55,7 +55,8 @@ final class Fixture {
 
   PostgresPlan plan(String onRollbackMismatch) {
     return PostgresPlan.of(Map.of("upgradeCsv", csv().toString(), "scriptsRoot", scripts().toString(), "databases", DATABASES,
-        "backup", Map.of("directory", root.resolve("backups").toString()), "onRollbackMismatch", onRollbackMismatch));
+        "backup", Map.of("directory", root.resolve("backups").toString()), "onRollbackMismatch", onRollbackMismatch,
+        "majorUpgrade", Map.of("fromVersion", 15, "toVersion", 16)));
   }
 
   /** Drops the fixture databases, the journal and role otpuser, then creates the 1.2.0.1 databases. */
