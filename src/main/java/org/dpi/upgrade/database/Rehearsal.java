@@ -2,7 +2,6 @@ package org.dpi.upgrade.database;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /** The rehearsal's result, as the DBA approval forms show it. */
 public record Rehearsal(String scratch, List<String> sources, List<UpgradeCsvRunner.RowResult> forward,
@@ -19,12 +18,6 @@ public record Rehearsal(String scratch, List<String> sources, List<UpgradeCsvRun
         .append(" on the scratch server ").append(scratch).append(" in ").append(elapsed.toSeconds()).append(" s\n")
         .append("Upgrade: ").append(DatabaseSteps.summary(forward)).append('\n')
         .append("Rollback: ").append(DatabaseSteps.summary(back.rows())).append('\n');
-    for (UpgradeCsvRunner.RowResult row : forward) {
-      text.append(row).append('\n');
-    }
-    for (UpgradeCsvRunner.RowResult row : back.rows()) {
-      text.append(row).append('\n');
-    }
     text.append("After the rollback:\n");
     for (String source : sources) {
       String db = source.substring(0, source.indexOf(' '));
@@ -32,6 +25,11 @@ public record Rehearsal(String scratch, List<String> sources, List<UpgradeCsvRun
       text.append(db).append(differences == null ? ": back to its snapshot" : ": NOT back to its snapshot:\n  - "
           + String.join("\n  - ", differences)).append('\n');
     }
+    // failures first: a long report is cut at the end when it becomes a process variable
+    List<UpgradeCsvRunner.RowResult> rows = new java.util.ArrayList<>(forward);
+    rows.addAll(back.rows());
+    rows.stream().filter(r -> r.error() != null).forEach(r -> text.append(r).append('\n'));
+    rows.stream().filter(r -> r.error() == null).forEach(r -> text.append(r).append('\n'));
     text.append("Copied: ").append(String.join("; ", sources));
     return text.toString();
   }
