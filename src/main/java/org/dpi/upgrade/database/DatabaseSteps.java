@@ -87,20 +87,28 @@ public class DatabaseSteps {
   /**
    * {@code postgres.rollback-upgrade-csv}: the rollback scripts of exactly the applied rows, newest
    * first, then each database compared with its snapshot. A database that differs is restored from
-   * its backup (plan {@code onRollbackMismatch: restore}) or left for the DBA ({@code ask-dba}).
+   * its backup (plan {@code onRollbackMismatch: restore}) or left for the DBA ({@code ask-dba}): an
+   * incident lists the differences; the DBA's {@code decision} ({@code restore} or {@code accept}),
+   * set as variable {@code rollbackMismatchDecision} before the retry, then applies.
    */
-  public String rollbackUpgradeCsv(PostgresPlan plan, Server server) throws IOException, SQLException {
+  public String rollbackUpgradeCsv(PostgresPlan plan, Server server, String decision) throws IOException, SQLException {
     UpgradeCsvRunner runner = runner(server);
     UpgradeCsvRunner.Rollback rollback = runner.rollback(plan.scriptsPath(), plan.databases());
     List<String> report = new ArrayList<>(List.of(summary(rollback.rows()), lines(rollback.rows())));
-    if (!rollback.differences().isEmpty() && plan.onRollbackMismatch().equals("ask-dba")) {
-      throw new RollbackMismatchException(describe(rollback.differences()) + "\nThe plan says ask-dba: the DBA decides "
-          + "(restore from " + plan.backupDirectory() + " or accept), then retry this step.");
+    if (rollback.differences().isEmpty()) {
+      return String.join("\n", report);
+    }
+    boolean restore = plan.onRollbackMismatch().equals("restore") || "restore".equals(decision);
+    if (!restore && !"accept".equals(decision)) {
+      throw new RollbackMismatchException(describe(rollback.differences()) + "\nThe plan says ask-dba: the DBA decides, then set the "
+          + "variable rollbackMismatchDecision to restore (from " + plan.backupDirectory() + ") or accept, and retry this step.");
     }
     for (Map.Entry<String, List<String>> differing : rollback.differences().entrySet()) {
-      report.add(differing.getKey() + " differed from its pre-upgrade snapshot after the rollback scripts, restored from its backup: "
-          + String.join("; ", differing.getValue()));
-      restoreVerified(plan, server, runner.journal(), differing.getKey());
+      report.add(differing.getKey() + " differed from its pre-upgrade snapshot after the rollback scripts, "
+          + (restore ? "restored from its backup: " : "accepted by the DBA as it is: ") + String.join("; ", differing.getValue()));
+      if (restore) {
+        restoreVerified(plan, server, runner.journal(), differing.getKey());
+      }
     }
     return String.join("\n", report);
   }

@@ -71,8 +71,8 @@ public class PgTools {
       Files.writeString(rc, text);
       Map<String, String> env = server.environment();
       env.put("PSQLRC", rc.toString());
-      return run(List.of("psql", "-v", "ON_ERROR_STOP=1", "-a", "-b", "--dbname=postgres", "-f", script.toString()), env,
-          script.getParent().toFile());
+      return run(List.of("psql", "-v", "ON_ERROR_STOP=1", "-a", "-b", "--dbname=postgres", "-f", script.toAbsolutePath().toString()),
+          env, script.toAbsolutePath().getParent().toFile());
     } finally {
       Files.deleteIfExists(rc);
     }

@@ -17,6 +17,6 @@ public class PostgresRollbackUpgradeCsvWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("schemaRollbackReport", fit(steps.rollbackUpgradeCsv(plan(task), server(task)), "schema-rollback-report.txt"));
+    return Map.of("schemaRollbackReport", fit(steps.rollbackUpgradeCsv(plan(task), server(task), task.getVariable("rollbackMismatchDecision")), "schema-rollback-report.txt"));
   }
 }

@@ -84,7 +84,7 @@ class DatabaseStepsTest {
     steps.runUpgradeCsv(fixture.plan("restore"), server);
     wrongKernelRollback();
 
-    String report = steps.rollbackUpgradeCsv(fixture.plan("restore"), server);
+    String report = steps.rollbackUpgradeCsv(fixture.plan("restore"), server, null);
 
     assertThat(report).contains("mosip_kernel differed from its pre-upgrade snapshot after the rollback scripts, restored from its backup: ")
         .contains("missing: table kernel.key_alias").contains("not in the snapshot: column kernel.uin.lang_code")
@@ -94,17 +94,25 @@ class DatabaseStepsTest {
   }
 
   @Test
-  void askDbaLeavesTheDifferingDatabaseAndSaysWhatDiffers() throws Exception {
+  void askDbaLeavesTheDifferingDatabaseAndSaysWhatDiffersUntilTheDbaDecides() throws Exception {
+    Map<String, String> before = schemaDumps();
     steps.backup(fixture.plan("ask-dba"), server);
     steps.runUpgradeCsv(fixture.plan("ask-dba"), server);
     wrongKernelRollback();
 
     RollbackMismatchException e = catchThrowableOfType(RollbackMismatchException.class,
-        () -> steps.rollbackUpgradeCsv(fixture.plan("ask-dba"), server));
+        () -> steps.rollbackUpgradeCsv(fixture.plan("ask-dba"), server, null));
 
     assertThat(e.getMessage()).startsWith("mosip_kernel differs from its pre-upgrade snapshot:\n- ")
         .contains("missing: table kernel.key_alias").contains("The plan says ask-dba");
     assertThat(Fixture.count(server, "mosip_kernel", "select count(*) from pg_tables where tablename = 'key_alias'")).isZero();
+
+    assertThat(steps.rollbackUpgradeCsv(fixture.plan("ask-dba"), server, "accept"))
+        .contains("mosip_kernel differed from its pre-upgrade snapshot after the rollback scripts, accepted by the DBA as it is: ");
+    assertThat(Fixture.count(server, "mosip_kernel", "select count(*) from pg_tables where tablename = 'key_alias'")).isZero();
+
+    assertThat(steps.rollbackUpgradeCsv(fixture.plan("ask-dba"), server, "restore")).contains("restored from its backup");
+    assertThat(schemaDumps()).isEqualTo(before);
   }
 
   @Test

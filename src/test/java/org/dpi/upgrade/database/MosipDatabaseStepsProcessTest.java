@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.camunda.bpm.client.ExternalTaskClient;
+import org.camunda.bpm.client.backoff.ExponentialBackoffStrategy;
 import org.camunda.bpm.client.interceptor.auth.BasicAuthProvider;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
@@ -118,7 +119,8 @@ class MosipDatabaseStepsProcessTest {
         .addToData("db-dbuser-password", Base64.getEncoder().encodeToString("mosip123".getBytes())).build()).create();
     deployWithTestPlan(fixture);
     ExternalTaskClient client = ExternalTaskClient.create().baseUrl("http://localhost:" + port + "/engine-rest").workerId("database-test")
-        .asyncResponseTimeout(1000).lockDuration(60_000).addInterceptor(new BasicAuthProvider("upgrade-worker", "database-worker-secret")).build();
+        // no long polling: its handler is static in the REST webapp and stops with an earlier test's context
+        .backoffStrategy(new ExponentialBackoffStrategy(100, 2, 1000)).lockDuration(60_000).addInterceptor(new BasicAuthProvider("upgrade-worker", "database-worker-secret")).build();
     for (StepWorker worker : workers) {
       var subscription = worker.getClass().getAnnotation(org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription.class);
       client.subscribe(subscription.value()).handler(worker).open();
@@ -192,7 +194,7 @@ class MosipDatabaseStepsProcessTest {
   /** Answers user tasks and completes the other capabilities' external tasks until {@code stopAt} or the end. */
   private void runUntil(ProcessInstance instance, String stopAt) {
     while (true) {
-      await().atMost(Duration.ofSeconds(120)).until(() -> ended(instance) || waitState(instance) != null);
+      await().atMost(Duration.ofSeconds(120)).alias(describe(instance)).until(() -> ended(instance) || waitState(instance) != null);
       if (ended(instance)) {
         return;
       }
@@ -208,7 +210,8 @@ class MosipDatabaseStepsProcessTest {
           completeByHand(instance);
         }
       }
-      await().atMost(Duration.ofSeconds(120)).until(() -> ended(instance) || !activity.equals(waitState(instance)));
+      await().atMost(Duration.ofSeconds(120)).alias("leaving " + activity)
+          .until(() -> ended(instance) || !activity.equals(waitState(instance)));
     }
   }
 
@@ -252,6 +255,10 @@ class MosipDatabaseStepsProcessTest {
     }
     var external = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId()).list();
     return external.isEmpty() ? null : external.get(0).getActivityId();
+  }
+
+  private String describe(ProcessInstance instance) {
+    return ended(instance) ? "instance ended" : "instance at " + engine.getRuntimeService().getActiveActivityIds(instance.getId());
   }
 
   private boolean ended(ProcessInstance instance) {
