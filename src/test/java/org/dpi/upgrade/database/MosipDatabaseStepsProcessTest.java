@@ -28,12 +28,14 @@ import org.camunda.bpm.client.interceptor.auth.BasicAuthProvider;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.rest.impl.FetchAndLockContextListener;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
 import org.dpi.upgrade.worker.StepWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -96,11 +98,27 @@ class MosipDatabaseStepsProcessTest {
     scratch16.close();
   }
 
+  /**
+   * The REST webapp keeps its long-polling handler in a static field and only shuts it down when a
+   * context closes; the next context in this JVM would get the dead one. Cleared when ours closes
+   * (singletons are destroyed after the web server stopped).
+   */
+  static class LongPolling extends FetchAndLockContextListener {
+    static void reset() {
+      fetchAndLockHandler = null;
+    }
+  }
+
   @TestConfiguration
   static class Kubernetes {
     @Bean
     KubernetesClient kubernetesClient() {
       return kubernetes;
+    }
+
+    @Bean
+    DisposableBean resetLongPolling() {
+      return LongPolling::reset;
     }
   }
 
