@@ -61,7 +61,10 @@ class DatabaseStepsTest {
     return dumps;
   }
 
-  void wrongKernelRollback() throws IOException {
+  /** Backed up and upgraded, with a kernel rollback script that drops a live table and leaves the new column. */
+  void upgradedWithAWrongKernelRollback(PostgresPlan plan) throws Exception {
+    steps.backup(plan, server);
+    steps.runUpgradeCsv(plan, server);
     Files.writeString(fixture.script("mosip_kernel/sql/1.2.0.2_to_1.3.0_rollback.sql"),
         "\\c mosip_kernel\n\nDROP TABLE kernel.key_alias;\n\\echo 'lang_code kept'\n");
   }
@@ -80,9 +83,7 @@ class DatabaseStepsTest {
   @Test
   void aWrongRollbackScriptIsDetectedAndTheDatabaseRestoredFromItsBackup() throws Exception {
     Map<String, String> before = schemaDumps();
-    steps.backup(fixture.plan("restore"), server);
-    steps.runUpgradeCsv(fixture.plan("restore"), server);
-    wrongKernelRollback();
+    upgradedWithAWrongKernelRollback(fixture.plan("restore"));
 
     String report = steps.rollbackUpgradeCsv(fixture.plan("restore"), server, null);
 
@@ -96,9 +97,7 @@ class DatabaseStepsTest {
   @Test
   void askDbaLeavesTheDifferingDatabaseAndSaysWhatDiffersUntilTheDbaDecides() throws Exception {
     Map<String, String> before = schemaDumps();
-    steps.backup(fixture.plan("ask-dba"), server);
-    steps.runUpgradeCsv(fixture.plan("ask-dba"), server);
-    wrongKernelRollback();
+    upgradedWithAWrongKernelRollback(fixture.plan("ask-dba"));
 
     RollbackMismatchException e = catchThrowableOfType(RollbackMismatchException.class,
         () -> steps.rollbackUpgradeCsv(fixture.plan("ask-dba"), server, null));
