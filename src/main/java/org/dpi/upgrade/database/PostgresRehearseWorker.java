@@ -1,0 +1,22 @@
+package org.dpi.upgrade.database;
+
+import java.util.Map;
+import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
+import org.camunda.bpm.client.task.ExternalTask;
+import org.springframework.stereotype.Component;
+
+/** {@code postgres.rehearse}: Rehearses the chain forward and back on the scratch server; the report is shown at both DBA gates. */
+@Component
+@ConditionalOnDatabaseServer
+@ExternalTaskSubscription("postgres.rehearse")
+public class PostgresRehearseWorker extends DatabaseWorker {
+
+  public PostgresRehearseWorker(DatabaseSteps steps, DatabaseSettings settings) {
+    super(steps, settings);
+  }
+
+  @Override
+  protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
+    return Map.of("rehearsalReport", fit(steps.rehearse(plan(task), server(task)).report(), "rehearsal-report.txt"));
+  }
+}

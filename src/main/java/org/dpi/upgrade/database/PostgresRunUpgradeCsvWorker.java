@@ -1,0 +1,22 @@
+package org.dpi.upgrade.database;
+
+import java.util.Map;
+import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
+import org.camunda.bpm.client.task.ExternalTask;
+import org.springframework.stereotype.Component;
+
+/** {@code postgres.run-upgrade-csv}: Runs the upgrade.csv chain; a failing script becomes an incident naming file, line and psql error. */
+@Component
+@ConditionalOnDatabaseServer
+@ExternalTaskSubscription("postgres.run-upgrade-csv")
+public class PostgresRunUpgradeCsvWorker extends DatabaseWorker {
+
+  public PostgresRunUpgradeCsvWorker(DatabaseSteps steps, DatabaseSettings settings) {
+    super(steps, settings);
+  }
+
+  @Override
+  protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
+    return Map.of("schemaUpgradeReport", fit(steps.runUpgradeCsv(plan(task), server(task)), "schema-upgrade-report.txt"));
+  }
+}

@@ -1,0 +1,22 @@
+package org.dpi.upgrade.database;
+
+import java.util.Map;
+import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
+import org.camunda.bpm.client.task.ExternalTask;
+import org.springframework.stereotype.Component;
+
+/** {@code verify.schema}: Validates indexes, constraints, materialized views and the applied chains; the full report goes to a file. */
+@Component
+@ConditionalOnDatabaseServer
+@ExternalTaskSubscription("verify.schema")
+public class VerifySchemaWorker extends DatabaseWorker {
+
+  public VerifySchemaWorker(DatabaseSteps steps, DatabaseSettings settings) {
+    super(steps, settings);
+  }
+
+  @Override
+  protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
+    return Map.of("schemaReport", fit(steps.verifySchema(plan(task), server(task)).summary(), "schema-report-summary.txt"));
+  }
+}

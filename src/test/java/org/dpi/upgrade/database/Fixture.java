@@ -1,0 +1,96 @@
+package org.dpi.upgrade.database;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The fixture chains of src/test/resources/database (MOSIP layout and conventions) copied to a
+ * directory where a test may change scripts, and the 1.2.0.1 databases they apply to.
+ */
+final class Fixture {
+
+  static final Path RESOURCES = Path.of("src/test/resources/database");
+  static final List<String> DATABASES = List.of("mosip_kernel", "mosip_otp", "mosip_audit");
+  static final String DBUSERPWD = "Otp-Secret-4711!";
+  static final Map<String, String> VARIABLES = Map.of("primary_language_code", "eng", "dbuserpwd", DBUSERPWD);
+
+  final Path root;
+
+  Fixture(Path directory) throws IOException {
+    this.root = directory;
+    try (Stream<Path> files = Files.walk(RESOURCES)) {
+      for (Path source : files.toList()) {
+        Path target = directory.resolve(RESOURCES.relativize(source).toString());
+        if (Files.isDirectory(source)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(source, target);
+        }
+      }
+    }
+  }
+
+  Path csv() {
+    return root.resolve("upgrade.csv");
+  }
+
+  Path scripts() {
+    return root.resolve("scripts");
+  }
+
+  Path script(String relative) {
+    return scripts().resolve(relative);
+  }
+
+  PostgresPlan plan(String onRollbackMismatch) {
+    return PostgresPlan.of(Map.of("upgradeCsv", csv().toString(), "scriptsRoot", scripts().toString(), "databases", DATABASES,
+        "backup", Map.of("directory", root.resolve("backups").toString()), "onRollbackMismatch", onRollbackMismatch,
+        "majorUpgrade", Map.of("fromVersion", 15, "toVersion", 16)));
+  }
+
+  /** Drops the fixture databases, the journal and role otpuser, then creates the 1.2.0.1 databases. */
+  static void reset(Server server) throws IOException, SQLException {
+    try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
+      for (String db : List.of("mosip_kernel", "mosip_otp", "mosip_audit", "upgrade_orchestrator")) {
+        s.execute("drop database if exists " + db + " with (force)");
+      }
+      s.execute("drop role if exists otpuser");
+    }
+    PgTools.Result result = new PgTools(List.of()).run(List.of("psql", "-v", "ON_ERROR_STOP=1", "-q", "--dbname=postgres", "-f",
+        RESOURCES.resolve("base.sql").toString()), server.environment(), null);
+    assertThat(result.ok()).as(result.tailText()).isTrue();
+  }
+
+  /** {@code pg_dump --schema-only} without comments, blank lines and the random \restrict key. */
+  static String schemaDump(Server server, String db) throws IOException {
+    Path file = Files.createTempFile("schema", ".sql");
+    try {
+      PgTools.Result result = new PgTools(List.of()).run(List.of("pg_dump", "--schema-only", "--dbname=" + db, "-f", file.toString()),
+          server.environment(), null);
+      assertThat(result.ok()).as(result.tailText()).isTrue();
+      return Files.readAllLines(file).stream()
+          .filter(l -> !l.isBlank() && !l.startsWith("--") && !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+          .collect(Collectors.joining("\n"));
+    } finally {
+      Files.delete(file);
+    }
+  }
+
+  static long count(Server server, String db, String sql) throws SQLException {
+    try (Connection c = server.connect(db); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
+      r.next();
+      return r.getLong(1);
+    }
+  }
+}
