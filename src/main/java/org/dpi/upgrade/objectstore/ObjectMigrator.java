@@ -56,8 +56,12 @@ public final class ObjectMigrator {
     this.target = settings.target().client(settings.parallelism());
   }
 
+  public static boolean isMode(Object mode) {
+    return PRE_COPY.equals(mode) || DELTA.equals(mode);
+  }
+
   public MigrationSummary migrate(MigrationPlan plan, String mode, MigrationProgress.Listener listener) {
-    if (!PRE_COPY.equals(mode) && !DELTA.equals(mode)) {
+    if (!isMode(mode)) {
       throw new IllegalArgumentException("mode must be " + PRE_COPY + " or " + DELTA + ", not " + mode);
     }
     long start = System.nanoTime();

@@ -2,7 +2,6 @@ package org.dpi.upgrade.objectstore;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
@@ -30,7 +29,7 @@ public class ObjectstoreMigrateWorker extends StepWorker {
   protected Map<String, Object> run(ExternalTask task, Progress progress) {
     MigrationPlan plan = plan(task);
     Object mode = task.getVariable("mode");
-    if (!List.of(ObjectMigrator.PRE_COPY, ObjectMigrator.DELTA).contains(mode)) {
+    if (!ObjectMigrator.isMode(mode)) {
       throw new IllegalArgumentException("Input mode of " + task.getActivityId() + " must be pre-copy or delta, not "
           + mode + ": correct the BPMN input parameter");
     }
