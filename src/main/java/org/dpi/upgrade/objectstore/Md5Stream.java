@@ -22,9 +22,10 @@ final class Md5Stream extends FilterInputStream {
   private long inPart;
   private int parts;
 
-  Md5Stream(InputStream in, long partSize) {
+  /** {@code size}: the bytes expected; up to {@code partSize} they go up in one part, with one digest. */
+  Md5Stream(InputStream in, long size, long partSize) {
     super(in);
-    this.partSize = partSize;
+    this.partSize = size > partSize ? partSize : Long.MAX_VALUE;
   }
 
   static MessageDigest md5() {
@@ -49,9 +50,11 @@ final class Md5Stream extends FilterInputStream {
     } catch (IOException e) {
       throw new SourceReadException(e);
     }
-    for (int done = 0; done < n; ) {
+    if (n > 0) {
+      whole.update(b, off, n);
+    }
+    for (int done = 0; done < n && partSize != Long.MAX_VALUE; ) {
       int chunk = (int) Math.min(n - done, partSize - inPart);
-      whole.update(b, off + done, chunk);
       part.update(b, off + done, chunk);
       inPart += chunk;
       done += chunk;

@@ -17,11 +17,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import okhttp3.Headers;
 
 /**
@@ -65,10 +71,10 @@ public final class ObjectMigrator {
       throw new IllegalArgumentException("mode must be " + PRE_COPY + " or " + DELTA + ", not " + mode);
     }
     long start = System.nanoTime();
-    Map<String, Listing> sources = listSources(plan);
-    Run run = new Run(mode, sources.values().stream().mapToLong(l -> l.objects().size()).sum(),
-        sources.values().stream().mapToLong(Listing::bytes).sum(), listener);
-    for (var bucket : sources.entrySet()) {
+    Map<String, Sides> sides = list(plan);
+    Run run = new Run(mode, sides.values().stream().mapToLong(l -> l.source().objects().size()).sum(),
+        sides.values().stream().mapToLong(l -> l.source().bytes()).sum(), listener);
+    for (var bucket : sides.entrySet()) {
       migrateBucket(bucket.getKey(), bucket.getValue(), plan.deleteRemoved() && DELTA.equals(mode), run);
     }
     if (!run.mismatches.isEmpty()) {
@@ -76,25 +82,26 @@ public final class ObjectMigrator {
           + "each checked against the MD5 of the bytes read from the source: " + String.join("; ", run.mismatches)
           + ". Check the target server's disks and network, then retry: verified objects are not copied again.");
     }
-    return new MigrationSummary(mode, List.copyOf(sources.keySet()), run.objectsTotal, run.bytesTotal, run.copied.get(),
+    return new MigrationSummary(mode, List.copyOf(sides.keySet()), run.objectsTotal, run.bytesTotal, run.copied.get(),
         run.bytesCopied.get(), run.skipped.get(), run.deleted.get(), run.vanished.get(), run.mismatches.size(),
         Duration.ofNanos(System.nanoTime() - start));
   }
 
   /** Compares both sides and the manifests; with {@code plan.verifyContent()} reads every target object back. */
   public VerificationReport verify(MigrationPlan plan) {
-    Map<String, Listing> sources = listSources(plan);
+    Map<String, Sides> sides = list(plan);
     List<String> differences = Collections.synchronizedList(new ArrayList<>());
     AtomicLong total = new AtomicLong();
     AtomicLong bytesRead = new AtomicLong();
     long objects = 0;
-    for (var bucket : sources.entrySet()) {
+    for (var bucket : sides.entrySet()) {
       String name = bucket.getKey();
-      Listing targetListing = targetListing(name);
+      Listing sourceListing = bucket.getValue().source();
+      Listing targetListing = bucket.getValue().target();
       Map<String, Manifest.Entry> recorded = onManifest(name);
       Parallel parallel = new Parallel(settings.parallelism(), "objectstore-verify");
       try (parallel) {
-        for (Listing.Obj s : bucket.getValue().objects().values()) {
+        for (Listing.Obj s : sourceListing.objects().values()) {
           objects++;
           String expectedMd5 = expectedMd5(s, targetListing.objects().get(s.key()), recorded.get(s.key()),
               difference -> note(differences, total, name + "/" + s.key() + ": " + difference));
@@ -115,18 +122,18 @@ public final class ObjectMigrator {
         throw new ObjectStoreException("Verifying bucket " + name + " failed: " + e.getMessage(), e);
       }
       for (String key : targetListing.objects().keySet()) {
-        if (!bucket.getValue().objects().containsKey(key)) {
+        if (!sourceListing.objects().containsKey(key)) {
           note(differences, total, name + "/" + key + ": only on the target");
         }
       }
     }
-    return new VerificationReport(List.copyOf(sources.keySet()), objects, bytesRead.get(), plan.verifyContent(),
+    return new VerificationReport(List.copyOf(sides.keySet()), objects, bytesRead.get(), plan.verifyContent(),
         total.get(), List.copyOf(differences));
   }
 
   /** The MD5 the target content must have, or null after noting why the object differs. */
   private static String expectedMd5(Listing.Obj s, Listing.Obj t, Manifest.Entry m,
-      java.util.function.Consumer<String> difference) {
+      Consumer<String> difference) {
     if (t == null) {
       difference.accept("missing on the target");
     } else if (t.size() != s.size()) {
@@ -161,8 +168,15 @@ public final class ObjectMigrator {
     }
   }
 
-  /** Checks both servers and keys and lists the plan's buckets on the source; writes nothing. */
-  private Map<String, Listing> listSources(MigrationPlan plan) {
+  /** A bucket's listings: source, and target (empty while the bucket does not exist there). */
+  private record Sides(Listing source, Listing target) {
+  }
+
+  /**
+   * Checks both servers and keys and that the plan's buckets are on the source, then lists each
+   * bucket on both sides, all listings at once. Writes nothing.
+   */
+  private Map<String, Sides> list(MigrationPlan plan) {
     List<String> onSource = onSource("list the buckets", () -> source.listBuckets().stream().map(Bucket::name).toList());
     onTarget("list the buckets", target::listBuckets);
     List<String> buckets = plan.allBuckets() ? onSource : plan.buckets();
@@ -171,21 +185,35 @@ public final class ObjectMigrator {
       throw new ObjectStoreException("The plan names bucket(s) " + missing + " that the source " + settings.source().url()
           + " does not have (it has " + onSource + "). Correct objectstore.buckets in the plan. Nothing was written.");
     }
-    Map<String, Listing> listings = new LinkedHashMap<>();
-    for (String bucket : buckets) {
-      listings.put(bucket, onSource("list bucket " + bucket, () -> Listing.of(source, bucket)));
+    ExecutorService listers = Executors.newFixedThreadPool(Math.max(1, Math.min(settings.parallelism(), 2 * buckets.size())));
+    try {
+      Map<String, Future<Listing>> sources = new LinkedHashMap<>();
+      Map<String, Future<Listing>> targets = new LinkedHashMap<>();
+      for (String bucket : buckets) {
+        sources.put(bucket, listers.submit(() -> onSource("list bucket " + bucket, () -> Listing.of(source, bucket))));
+        targets.put(bucket, listers.submit(() -> onTarget("list bucket " + bucket,
+            () -> target.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
+                ? Listing.of(target, bucket) : new Listing(Map.of()))));
+      }
+      Map<String, Sides> sides = new LinkedHashMap<>();
+      for (String bucket : buckets) {
+        sides.put(bucket, new Sides(sources.get(bucket).get(), targets.get(bucket).get()));
+      }
+      return sides;
+    } catch (ExecutionException e) {
+      throw (ObjectStoreException) e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ObjectStoreException("Interrupted while listing the buckets", e);
+    } finally {
+      listers.shutdownNow();
     }
-    return listings;
   }
 
-  private Listing targetListing(String bucket) {
-    return onTarget("list bucket " + bucket, () -> target.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())
-        ? Listing.of(target, bucket) : new Listing(Map.of()));
-  }
-
-  private void migrateBucket(String bucket, Listing sourceListing, boolean deleteRemoved, Run run) {
+  private void migrateBucket(String bucket, Sides sides, boolean deleteRemoved, Run run) {
     run.bucket = bucket;
-    Listing targetListing = targetListing(bucket);
+    Listing sourceListing = sides.source();
+    Listing targetListing = sides.target();
     onTarget("create bucket " + bucket, () -> {
       if (!target.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
         target.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
@@ -269,7 +297,7 @@ public final class ObjectMigrator {
       try (in) {
         Headers headers = in.headers();
         long size = Long.parseLong(headers.get("Content-Length"));
-        Md5Stream bytes = new Md5Stream(in, settings.partSize());
+        Md5Stream bytes = new Md5Stream(in, size, settings.partSize());
         PutObjectArgs.Builder put = PutObjectArgs.builder().bucket(bucket).object(s.key())
             .stream(bytes, size, settings.partSize())
             .userMetadata(userMetadata(headers)).headers(keptHeaders(headers)).tags(tags(bucket, s.key(), headers));
@@ -339,7 +367,7 @@ public final class ObjectMigrator {
         bytesRead.addAndGet(n);
       }
     }
-    return java.util.HexFormat.of().formatHex(digest.digest());
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   @FunctionalInterface

@@ -1,8 +1,11 @@
 package org.dpi.upgrade.objectstore;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.dpi.upgrade.worker.StepWorker;
@@ -27,13 +30,18 @@ public class ObjectstoreMigrateWorker extends StepWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) {
-    MigrationPlan plan = plan(task);
+    List<String> problems = new ArrayList<>();
+    MigrationPlan plan = checked(() -> plan(task), problems);
     Object mode = task.getVariable("mode");
     if (!ObjectMigrator.isMode(mode)) {
-      throw new IllegalArgumentException("Input mode of " + task.getActivityId() + " must be pre-copy or delta, not "
-          + mode + ": correct the BPMN input parameter");
+      problems.add("Input mode of " + task.getActivityId() + " must be pre-copy or delta, not " + mode
+          + ": correct the BPMN input parameter.");
     }
-    MigrationSummary summary = new ObjectMigrator(properties.settings()).migrate(plan, (String) mode,
+    ObjectMigrator migrator = checked(() -> new ObjectMigrator(properties.settings()), problems);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join(" ", problems));
+    }
+    MigrationSummary summary = migrator.migrate(plan, (String) mode,
         MigrationProgress.Listener.every(PROGRESS_EVERY, p -> progress.report(variables(p))));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("objectstoreMigration", summary.toString());
@@ -45,6 +53,16 @@ public class ObjectstoreMigrateWorker extends StepWorker {
     result.putAll(variables(new MigrationProgress(summary.mode(), null, summary.objects(), summary.objects(),
         summary.bytes(), summary.bytes(), summary.bytesCopied() / Math.max(1, summary.duration().toSeconds()))));
     return result;
+  }
+
+  /** The value, or null after adding the problem to {@code problems}: one error lists every wrong input. */
+  static <T> T checked(Supplier<T> input, List<String> problems) {
+    try {
+      return input.get();
+    } catch (IllegalArgumentException | ObjectStoreException e) {
+      problems.add(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
+      return null;
+    }
   }
 
   /** The plan's {@code objectstore} input, a Spin JSON value or its text. */

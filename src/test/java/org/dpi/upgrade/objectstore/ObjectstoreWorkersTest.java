@@ -125,6 +125,16 @@ class ObjectstoreWorkersTest {
         "1 difference(s) between the old and the new MinIO: photos/stray.jpg: only on the target. Run the delta again");
   }
 
+  @Test
+  void aWrongPlanSectionIsAnIncidentBeforeAnythingIsRead() {
+    ProcessInstance instance = start("{\"buckets\": \"none\", \"deleteRemoved\": 1}");
+    Incident incident = await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService()
+        .createIncidentQuery().processInstanceId(instance.getId()).singleResult(), i -> i != null);
+    assertThat(incident.getActivityId()).isEqualTo("Task_PrecopyObjects");
+    assertThat(incident.getIncidentMessage()).isEqualTo("The plan's objectstore section is wrong: objectstore.buckets"
+        + " must be all or a non-empty list of names, not \"none\"; objectstore.deleteRemoved must be true or false, not 1.");
+  }
+
   private ProcessInstance start(String section) {
     return engine.getRuntimeService().startProcessInstanceByKey("objectstore-steps", Map.of("section", section));
   }
