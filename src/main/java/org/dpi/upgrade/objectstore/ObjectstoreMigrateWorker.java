@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.dpi.upgrade.worker.StepWorker;
@@ -31,17 +30,13 @@ public class ObjectstoreMigrateWorker extends StepWorker {
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) {
     List<String> problems = new ArrayList<>();
-    MigrationPlan plan = checked(() -> plan(task), problems);
     Object mode = task.getVariable("mode");
     if (!ObjectMigrator.isMode(mode)) {
       problems.add("Input mode of " + task.getActivityId() + " must be pre-copy or delta, not " + mode
           + ": correct the BPMN input parameter.");
     }
-    ObjectMigrator migrator = checked(() -> new ObjectMigrator(properties.settings()), problems);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join(" ", problems));
-    }
-    MigrationSummary summary = migrator.migrate(plan, (String) mode,
+    WorkerInputs inputs = WorkerInputs.read(task, properties, problems);
+    MigrationSummary summary = inputs.migrator().migrate(inputs.plan(), (String) mode,
         MigrationProgress.Listener.every(PROGRESS_EVERY, p -> progress.report(variables(p))));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("objectstoreMigration", summary.toString());
@@ -53,22 +48,6 @@ public class ObjectstoreMigrateWorker extends StepWorker {
     result.putAll(variables(new MigrationProgress(summary.mode(), null, summary.objects(), summary.objects(),
         summary.bytes(), summary.bytes(), summary.bytesCopied() / Math.max(1, summary.duration().toSeconds()))));
     return result;
-  }
-
-  /** The value, or null after adding the problem to {@code problems}: one error lists every wrong input. */
-  static <T> T checked(Supplier<T> input, List<String> problems) {
-    try {
-      return input.get();
-    } catch (IllegalArgumentException | ObjectStoreException e) {
-      problems.add(e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".");
-      return null;
-    }
-  }
-
-  /** The plan's {@code objectstore} input, a Spin JSON value or its text. */
-  static MigrationPlan plan(ExternalTask task) {
-    Object section = task.getVariable("objectstore");
-    return MigrationPlan.parse(section == null ? null : section.toString());
   }
 
   static Map<String, Object> variables(MigrationProgress p) {

@@ -1,7 +1,6 @@
 package org.dpi.upgrade.objectstore;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
@@ -28,13 +27,8 @@ public class ObjectstoreVerifyWorker extends StepWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) {
-    List<String> problems = new ArrayList<>();
-    MigrationPlan plan = ObjectstoreMigrateWorker.checked(() -> ObjectstoreMigrateWorker.plan(task), problems);
-    ObjectMigrator migrator = ObjectstoreMigrateWorker.checked(() -> new ObjectMigrator(properties.settings()), problems);
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join(" ", problems));
-    }
-    VerificationReport report = migrator.verify(plan);
+    WorkerInputs inputs = WorkerInputs.read(task, properties, new ArrayList<>());
+    VerificationReport report = inputs.migrator().verify(inputs.plan());
     if (report.differences() > 0) {
       throw new ObjectStoreException(report.differences() + " difference(s) between the old and the new MinIO: "
           + String.join("; ", report.listed().subList(0, Math.min(SHOWN, report.listed().size())))
