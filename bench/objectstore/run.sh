@@ -15,7 +15,7 @@ BENCH=bench/objectstore
 # rclone 1.60's S3 client cannot load a custom CA bundle; the servers here are plain http anyway
 unset AWS_CA_BUNDLE
 command -v rclone >/dev/null || { apt-get update -qq && apt-get install -y -qq rclone >/dev/null; }
-[ -f target/upgrade-orchestrator-0.1.0-SNAPSHOT.jar ] || mvn -q -B package -DskipTests
+mvn -q -B package -DskipTests
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="target/test-classes:target/classes:$(cat target/bench-classpath.txt)"
 LOG="-Dlogback.configurationFile=$BENCH/logback.xml"
