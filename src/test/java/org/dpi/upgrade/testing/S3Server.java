@@ -26,6 +26,11 @@ public final class S3Server implements AutoCloseable {
   }
 
   public static S3Server start(Path directory, String accessKey, String secretKey) throws Exception {
+    return start(directory, accessKey, secretKey, 0);
+  }
+
+  /** On a given port, e.g. to restart a stopped server where its clients expect it ({@code 0}: a free port). */
+  public static S3Server start(Path directory, String accessKey, String secretKey, int port) throws Exception {
     Properties properties = new Properties();
     properties.setProperty("jclouds.filesystem.basedir", directory.toString());
     BlobStoreContext context = ContextBuilder.newBuilder("filesystem").overrides(properties)
@@ -33,7 +38,7 @@ public final class S3Server implements AutoCloseable {
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(context.getBlobStore())
         .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-        .endpoint(URI.create("http://127.0.0.1:0"))
+        .endpoint(URI.create("http://127.0.0.1:" + port))
         .build();
     proxy.start();
     while (!proxy.getState().equals("STARTED")) {
@@ -44,6 +49,10 @@ public final class S3Server implements AutoCloseable {
 
   public String endpoint() {
     return "http://127.0.0.1:" + proxy.getPort();
+  }
+
+  public int port() {
+    return proxy.getPort();
   }
 
   public MinioClient client() {

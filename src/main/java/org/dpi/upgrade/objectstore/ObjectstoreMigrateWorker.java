@@ -1,0 +1,64 @@
+package org.dpi.upgrade.objectstore;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
+import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.StepWorker;
+import org.springframework.stereotype.Component;
+
+/**
+ * Topic {@code objectstore.migrate} (Task_PrecopyObjects, mode {@code pre-copy}; Task_MigrateObjects,
+ * mode {@code delta}): runs {@link ObjectMigrator#migrate} with the plan's {@code objectstore} section,
+ * publishing progress every few seconds and the summary on completion.
+ */
+@Component
+@ExternalTaskSubscription("objectstore.migrate")
+public class ObjectstoreMigrateWorker extends StepWorker {
+
+  static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+
+  private final ObjectStoreProperties properties;
+
+  public ObjectstoreMigrateWorker(ObjectStoreProperties properties) {
+    this.properties = properties;
+  }
+
+  @Override
+  protected Map<String, Object> run(ExternalTask task, Progress progress) {
+    List<String> problems = new ArrayList<>();
+    Object mode = task.getVariable("mode");
+    if (!ObjectMigrator.isMode(mode)) {
+      problems.add("Input mode of " + task.getActivityId() + " must be pre-copy or delta, not " + mode
+          + ": correct the BPMN input parameter.");
+    }
+    WorkerInputs inputs = WorkerInputs.read(task, properties, problems);
+    MigrationSummary summary = inputs.migrator().migrate(inputs.plan(), (String) mode,
+        MigrationProgress.Listener.every(PROGRESS_EVERY, p -> progress.report(variables(p))));
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("objectstoreMigration", summary.toString());
+    result.put("objectstoreObjectsCopied", summary.copied());
+    result.put("objectstoreBytesCopied", summary.bytesCopied());
+    result.put("objectstoreObjectsDeleted", summary.deleted());
+    result.put("objectstoreMismatches", summary.mismatches());
+    result.put("objectstoreDurationSeconds", summary.duration().toSeconds());
+    result.putAll(variables(new MigrationProgress(summary.mode(), null, summary.objects(), summary.objects(),
+        summary.bytes(), summary.bytes(), summary.bytesCopied() / Math.max(1, summary.duration().toSeconds()))));
+    return result;
+  }
+
+  static Map<String, Object> variables(MigrationProgress p) {
+    Map<String, Object> variables = new LinkedHashMap<>();
+    variables.put("objectstoreProgress", p.toString());
+    variables.put("objectstoreObjectsDone", p.objectsDone());
+    variables.put("objectstoreObjectsTotal", p.objectsTotal());
+    variables.put("objectstoreBytesDone", p.bytesDone());
+    variables.put("objectstoreBytesTotal", p.bytesTotal());
+    variables.put("objectstoreBucket", p.bucket() == null ? "" : p.bucket());
+    variables.put("objectstoreBytesPerSecond", p.bytesPerSecond());
+    return variables;
+  }
+}

@@ -1,0 +1,33 @@
+package org.dpi.upgrade.objectstore;
+
+import java.lang.reflect.Field;
+import org.camunda.bpm.engine.rest.impl.FetchAndLockContextListener;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Camunda's REST API answers long-polling fetches with one handler per JVM (a static field of
+ * {@link FetchAndLockContextListener}), started with the first application context and shut down
+ * for good when any context closes: a later test whose workers long-poll would wait forever. Clearing
+ * the field before this test's context starts and after it closed gives each context a running one.
+ * Declare it before {@code @SpringBootTest} so that it runs after the context is closed.
+ */
+class FreshLongPolling implements BeforeAllCallback, AfterAllCallback {
+
+  @Override
+  public void beforeAll(ExtensionContext context) throws Exception {
+    clear();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) throws Exception {
+    clear();
+  }
+
+  private static void clear() throws ReflectiveOperationException {
+    Field handler = FetchAndLockContextListener.class.getDeclaredField("fetchAndLockHandler");
+    handler.setAccessible(true);
+    handler.set(null, null);
+  }
+}
