@@ -3,11 +3,12 @@ package org.dpi.upgrade.database;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.stereotype.Component;
 
 /** {@code postgres.backup}: Dumps every database of the plan; sets the evidence the schema-upgrade DBA gate shows. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("postgres.backup")
 public class PostgresBackupWorker extends DatabaseWorker {
 

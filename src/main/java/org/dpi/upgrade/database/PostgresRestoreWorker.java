@@ -3,11 +3,12 @@ package org.dpi.upgrade.database;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.stereotype.Component;
 
 /** {@code postgres.restore}: Undo of the backup: verifies the backups and restores each database that differs from its pre-upgrade snapshot. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("postgres.restore")
 public class PostgresRestoreWorker extends DatabaseWorker {
 

@@ -3,11 +3,12 @@ package org.dpi.upgrade.database;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.stereotype.Component;
 
 /** {@code postgres.rollback-upgrade-csv}: Undo of the schema upgrade: rollback scripts of the applied rows in reverse, then the snapshot comparison. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("postgres.rollback-upgrade-csv")
 public class PostgresRollbackUpgradeCsvWorker extends DatabaseWorker {
 

@@ -3,11 +3,12 @@ package org.dpi.upgrade.database;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.stereotype.Component;
 
 /** {@code postgres.run-upgrade-csv}: Runs the upgrade.csv chain; a failing script becomes an incident naming file, line and psql error. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("postgres.run-upgrade-csv")
 public class PostgresRunUpgradeCsvWorker extends DatabaseWorker {
 

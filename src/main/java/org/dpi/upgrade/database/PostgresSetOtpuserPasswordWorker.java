@@ -6,12 +6,13 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /** {@code postgres.set-otpuser-password}: a strong otpuser password, set on the role and stored in the plan's Secret only. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("postgres.set-otpuser-password")
 public class PostgresSetOtpuserPasswordWorker extends DatabaseWorker {
 

@@ -3,11 +3,12 @@ package org.dpi.upgrade.database;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.springframework.stereotype.Component;
 
 /** {@code verify.schema}: Validates indexes, constraints, materialized views and the applied chains; the full report goes to a file. */
 @Component
-@ConditionalOnDatabaseServer
+@ConditionalOnWorkers("database")
 @ExternalTaskSubscription("verify.schema")
 public class VerifySchemaWorker extends DatabaseWorker {
 

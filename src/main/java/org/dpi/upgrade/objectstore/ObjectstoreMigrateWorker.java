@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.dpi.upgrade.worker.StepWorker;
 import org.springframework.stereotype.Component;
 
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
  * publishing progress every few seconds and the summary on completion.
  */
 @Component
+@ConditionalOnWorkers("objectstore")
 @ExternalTaskSubscription("objectstore.migrate")
 public class ObjectstoreMigrateWorker extends StepWorker {
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
+import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.dpi.upgrade.worker.StepWorker;
 import org.springframework.stereotype.Component;
 
@@ -13,6 +14,7 @@ import org.springframework.stereotype.Component;
  * the source of truth), then the operator retries this step.
  */
 @Component
+@ConditionalOnWorkers("objectstore")
 @ExternalTaskSubscription("objectstore.verify")
 public class ObjectstoreVerifyWorker extends StepWorker {
 

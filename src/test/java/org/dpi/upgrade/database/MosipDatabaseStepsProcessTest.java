@@ -35,7 +35,6 @@ import org.camunda.bpm.engine.task.Task;
 import org.dpi.upgrade.worker.StepWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -80,6 +79,7 @@ class MosipDatabaseStepsProcessTest {
     }
     registry.add("server.port", () -> port);
     registry.add("orchestrator.database.server.host", () -> "127.0.0.1");
+    registry.add("orchestrator.workers", () -> "database");
     registry.add("orchestrator.database.server.port", () -> postgres15.server().port());
     registry.add("orchestrator.database.new-server.host", () -> "127.0.0.1");
     registry.add("orchestrator.database.new-server.port", () -> postgres16.getPort());
@@ -98,27 +98,12 @@ class MosipDatabaseStepsProcessTest {
     scratch16.close();
   }
 
-  /**
-   * The REST webapp keeps its long-polling handler in a static field and only shuts it down when a
-   * context closes; the next context in this JVM would get the dead one. Cleared when ours closes
-   * (singletons are destroyed after the web server stopped).
-   */
-  static class LongPolling extends FetchAndLockContextListener {
-    static void reset() {
-      fetchAndLockHandler = null;
-    }
-  }
 
   @TestConfiguration
   static class Kubernetes {
     @Bean
     KubernetesClient kubernetesClient() {
       return kubernetes;
-    }
-
-    @Bean
-    DisposableBean resetLongPolling() {
-      return LongPolling::reset;
     }
   }
 

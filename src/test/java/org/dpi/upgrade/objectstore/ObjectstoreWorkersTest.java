@@ -23,7 +23,6 @@ import org.dpi.upgrade.testing.S3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.annotation.DirtiesContext;
@@ -34,10 +33,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The two workers in the application, through its external-task client, on a process with the
  * BPMN's inputs ({@code objectstore} as Spin JSON, {@code mode}) and two real S3 servers.
  */
-@ExtendWith(FreshLongPolling.class)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
     properties = {"spring.datasource.url=jdbc:h2:mem:objectstore-workers;DB_CLOSE_DELAY=-1", "orchestrator.demo-users=false",
-        "camunda.bpm.client.async-response-timeout=500", "orchestrator.objectstore.parallelism=4"})
+        "camunda.bpm.client.async-response-timeout=500", "orchestrator.objectstore.parallelism=4", "orchestrator.workers=objectstore"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ObjectstoreWorkersTest {
 

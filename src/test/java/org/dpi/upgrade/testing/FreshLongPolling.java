@@ -1,4 +1,4 @@
-package org.dpi.upgrade.objectstore;
+package org.dpi.upgrade.testing;
 
 import java.lang.reflect.Field;
 import org.camunda.bpm.engine.rest.impl.FetchAndLockContextListener;
@@ -11,9 +11,11 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link FetchAndLockContextListener}), started with the first application context and shut down
  * for good when any context closes: a later test whose workers long-poll would wait forever. Clearing
  * the field before this test's context starts and after it closed gives each context a running one.
- * Declare it before {@code @SpringBootTest} so that it runs after the context is closed.
+ * Registered for every test class (src/test/resources/META-INF/services, autodetection on in
+ * junit-platform.properties), before the Spring extension, so its afterAll runs after a dirtied
+ * context is closed.
  */
-class FreshLongPolling implements BeforeAllCallback, AfterAllCallback {
+public class FreshLongPolling implements BeforeAllCallback, AfterAllCallback {
 
   @Override
   public void beforeAll(ExtensionContext context) throws Exception {
