@@ -19,6 +19,7 @@ import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
+import org.dpi.upgrade.config.ConfigFixture;
 
 /**
  * Drives the MOSIP process in tests the way operators and workers would: each wait state is
@@ -48,7 +49,7 @@ final class MosipUpgradeDriver {
     a.put("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared"));
     a.put("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve"));
     a.put("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true));
-    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true));
+    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true, "adjudicationDecisions", ConfigFixture.DECISIONS));
     a.put("Task_ReviewNonPropertiesFiles", Map.of());
     a.put("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org"));
     a.put("Task_ConfirmSkippedReleases", Map.of("skippedReleasesConfirmed", true));
@@ -143,9 +144,27 @@ final class MosipUpgradeDriver {
       engine.getExternalTaskService().handleBpmnError(locked.getId(), WORKER, "UPGRADE_STEP_FAILED",
           activity + " failed beyond repair");
     } else {
-      engine.getExternalTaskService().complete(locked.getId(), WORKER);
+      engine.getExternalTaskService().complete(locked.getId(), WORKER,
+          activity.equals("Task_MigrateConfig") ? configMigration() : Map.of());
     }
   }
+
+  /**
+   * What config.migrate leaves for the adjudication guard: one real migration of the config fixture,
+   * made once per JVM and shared by every instance (the guard only reads it).
+   */
+  static synchronized Map<String, Object> configMigration() {
+    if (configMigration == null) {
+      try {
+        configMigration = ConfigFixture.migrate(Files.createTempDirectory("mosip-config"), "process-tests");
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot migrate the config fixture", e);
+      }
+    }
+    return configMigration;
+  }
+
+  private static Map<String, Object> configMigration;
 
   LockedExternalTask lock(String activity) {
     ExternalTask task = engine.getExternalTaskService().createExternalTaskQuery()
