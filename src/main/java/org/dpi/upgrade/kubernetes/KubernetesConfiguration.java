@@ -48,6 +48,11 @@ public class KubernetesConfiguration {
   }
 
   @Bean
+  SealedRecords sealedRecords(BackupKeys keys, BackupStore store) {
+    return new SealedRecords(keys, store);
+  }
+
+  @Bean
   ConfigBackup configBackup(KubernetesClient client, BackupKeys keys, BackupStore store) {
     return new ConfigBackup(client, keys, store);
   }

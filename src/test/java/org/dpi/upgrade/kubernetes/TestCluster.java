@@ -21,6 +21,7 @@ public final class TestCluster implements AutoCloseable {
 
   private final KubernetesMockServer server;
   private final KubernetesClient client;
+  private Kubelet kubelet;
 
   private TestCluster(KubernetesMockServer server) {
     this.server = server;
@@ -56,8 +57,19 @@ public final class TestCluster implements AutoCloseable {
     return client;
   }
 
+  /** Starts (once) the thread that makes workloads ready; see {@link Kubelet}. */
+  public synchronized Kubelet kubelet() {
+    if (kubelet == null) {
+      kubelet = new Kubelet(server.createClient());
+    }
+    return kubelet;
+  }
+
   @Override
-  public void close() {
+  public void close() throws InterruptedException {
+    if (kubelet != null) {
+      kubelet.close();
+    }
     client.close();
     server.destroy();
   }
