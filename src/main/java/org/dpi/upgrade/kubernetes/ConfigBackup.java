@@ -151,7 +151,7 @@ public class ConfigBackup {
       client.configMaps().inNamespace(ns).list().getItems().stream()
           .filter(c -> !SKIPPED_CONFIG_MAP.equals(c.getMetadata().getName())).forEach(c -> objects.put(id(c), c));
       client.secrets().inNamespace(ns).list().getItems().stream()
-          .filter(s -> !SKIPPED_SECRET_TYPES.contains(s.getType())).forEach(s -> objects.put(id(s), s));
+          .filter(s -> s.getType() == null || !SKIPPED_SECRET_TYPES.contains(s.getType())).forEach(s -> objects.put(id(s), s));
     }
     for (BackupSpec.ObjectRef ref : spec.configMaps()) {
       required(objects, missing, "ConfigMap", ref, r -> client.configMaps().inNamespace(r.namespace()).withName(r.name()).get());

@@ -1,16 +1,25 @@
 package org.dpi.upgrade.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayInputStream;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.util.Base64;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.camunda.bpm.engine.variable.value.SerializableValue;
 import org.camunda.bpm.engine.variable.value.TypedValue;
 
-/** Reads an external task's input variable as JSON, whatever form it arrives in (Spin JSON, string, list, map). */
+/**
+ * Reads an external task's input variable as JSON, whatever form it arrives in (Spin JSON, JSON text,
+ * list, map); any other string is a text node.
+ */
 public final class TaskVariables {
 
   public static final ObjectMapper JSON = new ObjectMapper();
+  private static final String JAVA_SERIALIZED = "application/x-java-serialized-object";
 
   private TaskVariables() {
   }
@@ -19,16 +28,34 @@ public final class TaskVariables {
   public static JsonNode json(ExternalTask task, String name) {
     TypedValue typed = task.getVariableTyped(name, false);
     try {
-      if (typed == null || (typed.getValue() == null && !(typed instanceof SerializableValue))) {
+      if (typed instanceof SerializableValue s && s.getValueSerialized() != null) {
+        return JAVA_SERIALIZED.equals(s.getSerializationDataFormat()) ? JSON.valueToTree(javaList(s.getValueSerialized()))
+            : JSON.readTree(s.getValueSerialized());
+      }
+      Object value = typed == null ? null : typed.getValue();
+      if (value == null) {
         return NullNode.getInstance();
       }
-      if (typed instanceof SerializableValue s && "application/json".equals(s.getSerializationDataFormat())) {
-        return JSON.readTree(s.getValueSerialized());
+      if (value instanceof String text) {
+        String trimmed = text.trim();
+        return trimmed.startsWith("{") || trimmed.startsWith("[") || trimmed.startsWith("\"")
+            ? JSON.readTree(text) : TextNode.valueOf(text);
       }
-      Object value = typed instanceof SerializableValue ? task.getVariable(name) : typed.getValue();
-      return value instanceof String text ? JSON.readTree(text) : JSON.valueToTree(value);
+      return JSON.valueToTree(value);
     } catch (Exception e) {
       throw new IllegalArgumentException("input variable '" + name + "' is not JSON: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A {@code camunda:list} input arrives Java-serialized; only java.util collections of strings are
+   * read (deserialization filter), anything else is rejected.
+   */
+  private static Object javaList(String base64) throws Exception {
+    try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(Base64.getDecoder().decode(base64)))) {
+      in.setObjectInputFilter(ObjectInputFilter.Config.createFilter(
+          "java.util.*;java.lang.String;java.lang.Object;maxdepth=4;!*"));
+      return in.readObject();
     }
   }
 
