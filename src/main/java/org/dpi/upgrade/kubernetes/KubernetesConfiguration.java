@@ -48,6 +48,11 @@ public class KubernetesConfiguration {
   }
 
   @Bean
+  Scaler scaler(KubernetesClient client) {
+    return new Scaler(client);
+  }
+
+  @Bean
   SealedRecords sealedRecords(BackupKeys keys, BackupStore store) {
     return new SealedRecords(keys, store);
   }
