@@ -24,7 +24,7 @@ public class HelmDeployPlanWorker extends StepWorker {
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
     DeploySpec spec = TaskVariables.json(task, "deploy", DeploySpec.class);
-    var deployed = deployer.deploy(spec, HelmTasks.strings(task, "skip"), HelmTasks.records(task),
+    var deployed = deployer.deploy(spec, TaskVariables.strings(task, "skip"), HelmTasks.records(task),
         task.getProcessInstanceId(), step -> progress.report(step.variables()));
     return Map.of("deployedReleases", String.join(",", deployed));
   }

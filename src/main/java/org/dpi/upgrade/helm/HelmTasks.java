@@ -1,8 +1,6 @@
 package org.dpi.upgrade.helm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
-import java.util.List;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.dpi.upgrade.kubernetes.BackupSpec;
 import org.dpi.upgrade.kubernetes.TaskVariables;
@@ -25,11 +23,5 @@ final class HelmTasks {
 
   static ReleaseSpec release(ExternalTask task) {
     return TaskVariables.json(task, "release", ReleaseSpec.class);
-  }
-
-  static List<String> strings(ExternalTask task, String name) {
-    List<String> values = new ArrayList<>();
-    TaskVariables.json(task, name).forEach(v -> values.add(v.asText()));
-    return values;
   }
 }

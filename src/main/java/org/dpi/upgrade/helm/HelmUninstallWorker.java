@@ -23,10 +23,8 @@ public class HelmUninstallWorker extends StepWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    var namespaces = TaskVariables.json(task, "uninstall").path("namespaces");
-    var list = new java.util.ArrayList<String>();
-    namespaces.forEach(n -> list.add(n.asText()));
-    HelmReleases.Uninstalled done = releases.uninstallNamespaces(list, HelmTasks.records(task), task.getProcessInstanceId());
+    HelmReleases.Uninstalled done = releases.uninstallNamespaces(TaskVariables.strings(task, "uninstall", "namespaces"),
+        HelmTasks.records(task), task.getProcessInstanceId());
     return Map.of("uninstalledReleases", String.join(",", done.releases()),
         "namespacesWithoutRelease", String.join(",", done.namespacesWithoutRelease()));
   }

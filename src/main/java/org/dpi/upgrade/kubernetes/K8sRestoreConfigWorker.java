@@ -1,7 +1,6 @@
 package org.dpi.upgrade.kubernetes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
@@ -27,8 +26,7 @@ public class K8sRestoreConfigWorker extends StepWorker {
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
     BackupSpec spec = TaskVariables.json(task, "backup", BackupSpec.class);
-    List<String> objects = new ArrayList<>();
-    TaskVariables.json(task, "objects").forEach(o -> objects.add(o.asText()));
+    List<String> objects = TaskVariables.strings(task, "objects");
     JsonNode recorded = TaskVariables.json(task, "configBackup");
     String sha = recorded.hasNonNull("sha256") ? recorded.get("sha256").asText() : null;
     List<String> restored = backups.restore(spec, task.getProcessInstanceId(), sha, objects);

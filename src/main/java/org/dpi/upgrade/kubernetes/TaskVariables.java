@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -57,6 +59,17 @@ public final class TaskVariables {
           "java.util.*;java.lang.String;java.lang.Object;maxdepth=4;!*"));
       return in.readObject();
     }
+  }
+
+  /** The texts of a JSON list: the variable itself ({@code path} empty) or a list field of it. */
+  public static List<String> strings(ExternalTask task, String name, String... path) {
+    JsonNode node = json(task, name);
+    for (String field : path) {
+      node = node.path(field);
+    }
+    List<String> values = new ArrayList<>();
+    node.forEach(v -> values.add(v.asText()));
+    return values;
   }
 
   public static <T> T json(ExternalTask task, String name, Class<T> type) {
