@@ -39,6 +39,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -102,7 +103,8 @@ class MosipDatabaseStepsProcessTest {
   @TestConfiguration
   static class Kubernetes {
     @Bean
-    KubernetesClient kubernetesClient() {
+    @Primary
+    KubernetesClient mockKubernetesClient() {
       return kubernetes;
     }
   }

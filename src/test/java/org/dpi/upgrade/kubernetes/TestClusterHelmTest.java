@@ -1,0 +1,46 @@
+package org.dpi.upgrade.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.marcnuri.helm.Helm;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real Helm (helm-java) against the test cluster: install, upgrade, history, values, list, uninstall. */
+class TestClusterHelmTest {
+
+  @TempDir Path temp;
+
+  @Test
+  @Timeout(120)
+  void helmRunsItsReleaseLifecycleAgainstTheTestCluster() throws Exception {
+    try (TestCluster cluster = TestCluster.start()) {
+      Path chart = Charts.packaged(temp, "websub", "1.3.0");
+      String kubeconfig = cluster.kubeconfig();
+      assertThat(new Helm(chart).install().disableOpenApiValidation().withName("websub").withNamespace("websub")
+          .withKubeConfigContents(kubeconfig).call().getStatus()).isEqualTo("deployed");
+      assertThat(cluster.client().apps().deployments().inNamespace("websub").withName("websub").get()).isNotNull();
+      assertThat(new Helm(chart).upgrade().disableOpenApiValidation().withName("websub").withNamespace("websub")
+          .set("replicaCount", 2).withKubeConfigContents(kubeconfig).call().getRevision()).isEqualTo("2");
+      assertThat(cluster.client().apps().deployments().inNamespace("websub").withName("websub").get().getSpec().getReplicas())
+          .isEqualTo(2);
+      assertThat(Helm.history("websub").withNamespace("websub").withKubeConfigContents(kubeconfig).call()).hasSize(2);
+      assertThat(Helm.get("websub").values().withNamespace("websub").withKubeConfigContents(kubeconfig).call())
+          .contains("replicaCount: 2");
+      assertThat(Helm.list().withNamespace("websub").withKubeConfigContents(kubeconfig).call())
+          .extracting(r -> r.getName() + " " + r.getChart()).containsExactly("websub websub-1.3.0");
+      Helm.uninstall("websub").withNamespace("websub").withKubeConfigContents(kubeconfig).call();
+      assertThat(cluster.client().apps().deployments().inNamespace("websub").list().getItems()).isEmpty();
+      assertThat(cluster.client().secrets().inNamespace("websub").list().getItems()).isEmpty();
+    }
+  }
+
+  @Test
+  void chartsArePackagedWithTheirVersion() throws Exception {
+    assertThat(Charts.packaged(temp, "kernel", "12.0.1")).hasFileName("kernel-12.0.1.tgz").exists();
+    assertThat(Files.exists(temp.resolve("charts/kernel-12.0.1.tgz"))).isTrue();
+  }
+}
