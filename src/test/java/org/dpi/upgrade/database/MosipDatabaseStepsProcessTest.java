@@ -32,6 +32,7 @@ import org.camunda.bpm.engine.rest.impl.FetchAndLockContextListener;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
+import org.dpi.upgrade.process.MosipUpgradeDriver;
 import org.dpi.upgrade.worker.StepWorker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -224,19 +225,7 @@ class MosipDatabaseStepsProcessTest {
       "Task_UpgradePostgres", "Undo_UpgradePostgres", "Task_RunSchemaUpgrade", "Undo_RunSchemaUpgrade", "Task_SetOtpuserPassword",
       "Task_VerifySchema");
 
-  static final Map<String, Map<String, Object>> ANSWERS = Map.ofEntries(
-      Map.entry("Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "upgrade-to-16")),
-      Map.entry("Task_SwitchToMaintenance", Map.of("maintenanceModeConfirmed", true)),
-      Map.entry("Task_NotifyDowntime", Map.of("downtimeNotified", true)),
-      Map.entry("Task_SwitchToNewMinio", Map.of("objectstoreSwitched", true, "objectstoreEndpoint", "http://minio.minio-2025:9000")),
-      Map.entry("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared")),
-      Map.entry("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve")),
-      Map.entry("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true)),
-      Map.entry("Task_AdjudicateConfig", Map.of("adjudicationComplete", true)),
-      Map.entry("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org")),
-      Map.entry("Task_ConfirmSkippedReleases", Map.of("skippedReleasesConfirmed", true)),
-      Map.entry("Task_PostUpgradeChecks", Map.of("checksResult", "passed")),
-      Map.entry("Task_LeaveMaintenanceAfterRollback", Map.of("maintenanceModeOff", true, "usersInformed", true)));
+  static final Map<String, Map<String, Object>> ANSWERS = MosipUpgradeDriver.happyAnswers();
 
   private void complete(ProcessInstance instance, String activity, Map<String, Object> variables) {
     Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).taskDefinitionKey(activity).singleResult();
@@ -247,7 +236,8 @@ class MosipDatabaseStepsProcessTest {
     var external = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId()).singleResult();
     List<LockedExternalTask> locked = engine.getExternalTaskService().fetchAndLock(1, "by-hand").topic(external.getTopicName(), 10_000)
         .businessKey(instance.getBusinessKey()).execute();
-    engine.getExternalTaskService().complete(locked.get(0).getId(), "by-hand");
+    engine.getExternalTaskService().complete(locked.get(0).getId(), "by-hand",
+        MosipUpgradeDriver.resultOf(locked.get(0).getActivityId()));
   }
 
   /** The user task or external task the instance waits at, or null between two. Fails on any incident. */

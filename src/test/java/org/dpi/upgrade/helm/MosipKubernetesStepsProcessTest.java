@@ -21,6 +21,7 @@ import org.camunda.bpm.engine.externaltask.ExternalTask;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.task.Task;
+import org.dpi.upgrade.process.MosipUpgradeDriver;
 import org.dpi.upgrade.kubernetes.Charts;
 import org.dpi.upgrade.kubernetes.TestCluster;
 import org.dpi.upgrade.testing.S3Server;
@@ -167,19 +168,7 @@ class MosipKubernetesStepsProcessTest {
         .doesNotContain(Base64.getEncoder().encodeToString(SECRET_VALUE.getBytes(StandardCharsets.UTF_8)).substring(0, 12));
   }
 
-  static final Map<String, Map<String, Object>> ANSWERS = new HashMap<>(Map.ofEntries(
-      Map.entry("Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "upgrade-to-16", "dbaComment", "ok")),
-      Map.entry("Task_SwitchToMaintenance", Map.of("maintenanceModeConfirmed", true)),
-      Map.entry("Task_NotifyDowntime", Map.of("downtimeNotified", true)),
-      Map.entry("Task_SwitchToNewMinio", Map.of("objectstoreSwitched", true, "objectstoreEndpoint", "http://minio.minio-2025:9000")),
-      Map.entry("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared")),
-      Map.entry("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve")),
-      Map.entry("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true)),
-      Map.entry("Task_AdjudicateConfig", Map.of("adjudicationComplete", true)),
-      Map.entry("Task_ReviewNonPropertiesFiles", Map.of()),
-      Map.entry("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org")),
-      Map.entry("Task_ConfirmSkippedReleases", Map.of("skippedReleasesConfirmed", true)),
-      Map.entry("Task_LeaveMaintenanceAfterRollback", Map.of("maintenanceModeOff", true, "usersInformed", true))));
+  static final Map<String, Map<String, Object>> ANSWERS = MosipUpgradeDriver.happyAnswers();
 
   /**
    * Answers user tasks and completes the other capabilities' external tasks until the instance waits at
@@ -209,7 +198,8 @@ class MosipKubernetesStepsProcessTest {
         seen.add(at);
       } else if (external != null && !external.getTopicName().startsWith("k8s.") && !external.getTopicName().startsWith("helm.")) {
         engine.getExternalTaskService().fetchAndLock(1, "test-hand").topic(external.getTopicName(), 10_000).execute()
-            .forEach(locked -> engine.getExternalTaskService().complete(locked.getId(), "test-hand"));
+            .forEach(locked -> engine.getExternalTaskService().complete(locked.getId(), "test-hand",
+                MosipUpgradeDriver.resultOf(locked.getActivityId())));
         seen.add(at);
       } else {
         if (external != null && !seen.contains(external.getActivityId())) {

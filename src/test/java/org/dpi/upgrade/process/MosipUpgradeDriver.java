@@ -25,7 +25,7 @@ import org.dpi.upgrade.config.ConfigFixture;
  * Drives the MOSIP process in tests the way operators and workers would: each wait state is
  * answered in turn (user tasks with form answers, external tasks completed or failed by hand).
  */
-final class MosipUpgradeDriver {
+public final class MosipUpgradeDriver {
 
   static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
   static final String BPMN = "processes/mosip/mosip-1.2.0.1-to-1.2.1.0.bpmn";
@@ -40,7 +40,7 @@ final class MosipUpgradeDriver {
       "Task_AddPmpRevampHost", "Task_InstallArtifactory1202", "Task_DeployServices");
 
   /** Answers that let every user task of the happy path complete. */
-  static Map<String, Map<String, Object>> happyAnswers() {
+  public static Map<String, Map<String, Object>> happyAnswers() {
     Map<String, Map<String, Object>> a = new HashMap<>();
     a.put("Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "upgrade-to-16", "dbaComment", "rehearsal clean"));
     a.put("Task_SwitchToMaintenance", Map.of("maintenanceModeConfirmed", true));
@@ -144,8 +144,7 @@ final class MosipUpgradeDriver {
       engine.getExternalTaskService().handleBpmnError(locked.getId(), WORKER, "UPGRADE_STEP_FAILED",
           activity + " failed beyond repair");
     } else {
-      engine.getExternalTaskService().complete(locked.getId(), WORKER,
-          activity.equals("Task_MigrateConfig") ? configMigration() : Map.of());
+      engine.getExternalTaskService().complete(locked.getId(), WORKER, resultOf(activity));
     }
   }
 
@@ -153,7 +152,7 @@ final class MosipUpgradeDriver {
    * What config.migrate leaves for the adjudication guard: one real migration of the config fixture,
    * made once per JVM and shared by every instance (the guard only reads it).
    */
-  static synchronized Map<String, Object> configMigration() {
+  public static synchronized Map<String, Object> configMigration() {
     if (configMigration == null) {
       try {
         configMigration = ConfigFixture.migrate(Files.createTempDirectory("mosip-config"), "process-tests");
@@ -165,6 +164,11 @@ final class MosipUpgradeDriver {
   }
 
   private static Map<String, Object> configMigration;
+
+  /** The variables a worker would leave when completing {@code activity} by hand (tests of other capabilities). */
+  public static Map<String, Object> resultOf(String activity) {
+    return activity.equals("Task_MigrateConfig") ? configMigration() : Map.of();
+  }
 
   LockedExternalTask lock(String activity) {
     ExternalTask task = engine.getExternalTaskService().createExternalTaskQuery()
