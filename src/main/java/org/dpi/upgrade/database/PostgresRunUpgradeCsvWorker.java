@@ -20,4 +20,11 @@ public class PostgresRunUpgradeCsvWorker extends DatabaseWorker {
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
     return Map.of("schemaUpgradeReport", fit(steps.runUpgradeCsv(plan(task), server(task)), "schema-upgrade-report.txt"));
   }
+
+  /** Rows applied before the failure are rolled back (journal-based; nothing applied, nothing done). */
+  @Override
+  protected void undoApplied(ExternalTask task) throws Exception {
+    fit(steps.rollbackUpgradeCsv(plan(task), server(task), task.getVariable("rollbackMismatchDecision")),
+        "schema-rollback-report.txt");
+  }
 }

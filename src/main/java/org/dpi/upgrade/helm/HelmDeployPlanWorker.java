@@ -30,4 +30,10 @@ public class HelmDeployPlanWorker extends StepWorker {
         task.getProcessInstanceId(), step -> progress.report(step.variables()));
     return Map.of("deployedReleases", String.join(",", deployed));
   }
+
+  /** Modules deployed before the failure get their recorded older chart back, in reverse order. */
+  @Override
+  protected void undoApplied(ExternalTask task) throws Exception {
+    deployer.revert(HelmTasks.records(task), task.getProcessInstanceId());
+  }
 }

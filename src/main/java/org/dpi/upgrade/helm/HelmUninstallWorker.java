@@ -30,4 +30,10 @@ public class HelmUninstallWorker extends StepWorker {
     return Map.of("uninstalledReleases", String.join(",", done.releases()),
         "namespacesWithoutRelease", String.join(",", done.namespacesWithoutRelease()));
   }
+
+  /** Releases removed before the failure are reinstalled from their records, in reverse order. */
+  @Override
+  protected void undoApplied(ExternalTask task) throws Exception {
+    releases.reinstall(null, HelmTasks.records(task), task.getProcessInstanceId());
+  }
 }

@@ -26,10 +26,16 @@ import org.slf4j.LoggerFactory;
  *       so it must say what to fix; the operator fixes it and retries in Cockpit. Steps are
  *       idempotent, so a retry after a crash is safe.</li>
  * </ul>
+ * An operator who decides a step stuck at an incident cannot be fixed sets the process variable
+ * {@value #ROLLBACK_REQUESTED} to {@code true} (Cockpit, as admin) and retries it: the worker then
+ * undoes what the failed attempts of the step applied ({@link #undoApplied}) and starts the rollback.
  */
 public abstract class StepWorker implements ExternalTaskHandler {
 
   public static final String ROLLBACK_ERROR = "UPGRADE_STEP_FAILED";
+  public static final String ROLLBACK_REQUESTED = "rollbackRequested";
+  /** Set with the rollback error: the step that failed (its own undo has already run). */
+  public static final String FAILED_STEP = "failedStep";
   /** Camunda keeps at most this many characters of an incident message; the rest goes to the details. */
   static final int MESSAGE_LIMIT = 600;
 
@@ -53,6 +59,14 @@ public abstract class StepWorker implements ExternalTaskHandler {
   /** Performs the step; returns the variables to set on completion (never a secret). */
   protected abstract Map<String, Object> run(ExternalTask task, Progress progress) throws Exception;
 
+  /**
+   * Undoes what failed attempts of this step applied, before the rollback starts. The rollback
+   * undoes completed steps only, so a step that can fail half-way (rows applied, modules deployed,
+   * releases removed) overrides this with its undo; it must be a no-op when nothing was applied.
+   */
+  protected void undoApplied(ExternalTask task) throws Exception {
+  }
+
   @Override
   public final void execute(ExternalTask task, ExternalTaskService service) {
     // the lock keeper and the final call never overlap: both update the same external task
@@ -60,11 +74,25 @@ public abstract class StepWorker implements ExternalTaskHandler {
     var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service, finished), lockMillis / 2, lockMillis / 2,
         TimeUnit.MILLISECONDS);
     try {
+      Object requested = task.getVariable(ROLLBACK_REQUESTED);
+      if (Boolean.parseBoolean(String.valueOf(requested))) {
+        throw new RollbackRequiredException("The operator abandoned '" + task.getActivityId()
+            + "' (variable " + ROLLBACK_REQUESTED + "): the upgrade is rolled back");
+      }
       Map<String, Object> variables = run(task, progress -> service.setVariables(task, progress));
       finish(finished, keeper, () -> service.complete(task, variables));
     } catch (RollbackRequiredException e) {
       log.error("{} ({}) needs a rollback: {}", task.getActivityId(), task.getTopicName(), e.getMessage());
-      finish(finished, keeper, () -> service.handleBpmnError(task, ROLLBACK_ERROR, e.getMessage()));
+      try {
+        undoApplied(task);
+      } catch (Exception undo) {
+        log.error("{}: undoing the applied part failed: {}", task.getActivityId(), undo.getMessage(), undo);
+        finish(finished, keeper, () -> service.handleFailure(task, incidentMessage(new IllegalStateException(
+            "Before the rollback, undoing what this step applied failed: " + undo.getMessage())), details(undo), 0, 0));
+        return;
+      }
+      finish(finished, keeper, () -> service.handleBpmnError(task, ROLLBACK_ERROR, e.getMessage(),
+          Map.of(ROLLBACK_REQUESTED, false, FAILED_STEP, task.getActivityId())));
     } catch (Exception e) {
       log.error("{} ({}) failed: {}", task.getActivityId(), task.getTopicName(), e.getMessage(), e);
       finish(finished, keeper, () -> service.handleFailure(task, incidentMessage(e), details(e), 0, 0));

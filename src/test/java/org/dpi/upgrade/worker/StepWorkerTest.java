@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -46,6 +48,9 @@ class StepWorkerTest {
     }
   }
 
+  /** Instances whose applied part the worker undid, in order. */
+  static final List<String> UNDONE = new CopyOnWriteArrayList<>();
+
   /** Behaves according to the business key of the instance. */
   @TestConfiguration
   static class Workers {
@@ -54,9 +59,14 @@ class StepWorkerTest {
     StepWorker rehearsal() {
       return new StepWorker(2000) {
         @Override
+        protected void undoApplied(ExternalTask task) {
+          UNDONE.add(task.getProcessInstanceId());
+        }
+
+        @Override
         protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
           switch (task.getBusinessKey()) {
-            case "fail" -> throw new IllegalStateException(
+            case "fail", "abandon" -> throw new IllegalStateException(
                 "The scratch server is unreachable: set orchestrator.postgres.scratch-url and retry");
             case "long-message" -> throw new IllegalStateException("x".repeat(5000));
             case "rollback" -> throw new RollbackRequiredException("rehearsal rollback left mosip_ida different");
@@ -112,6 +122,34 @@ class StepWorkerTest {
         .activityId("End_RolledBack").count()).isOne();
     assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
         .variableName("rollbackMessage").singleResult().getValue()).isEqualTo("rehearsal rollback left mosip_ida different");
+    assertThat(UNDONE).as("the failed step's applied part is undone first").contains(instance.getId());
+  }
+
+  @Test
+  void anOperatorAbandonsAStepAtAnIncidentItsAppliedPartIsUndoneAndTheRollbackStarts() {
+    ProcessInstance instance = start("abandon");
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService().createIncidentQuery()
+        .processInstanceId(instance.getId()).count() == 1);
+    assertThat(UNDONE).doesNotContain(instance.getId());
+
+    // what an admin does in Cockpit: add the variable, retry the failed step
+    engine.getRuntimeService().setVariable(instance.getId(), StepWorker.ROLLBACK_REQUESTED, true);
+    String externalTask = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId())
+        .singleResult().getId();
+    engine.getExternalTaskService().setRetries(externalTask, 1);
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService().createProcessInstanceQuery()
+        .processInstanceId(instance.getId()).count() == 0);
+    assertThat(UNDONE).containsOnlyOnce(instance.getId());
+    assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+        .activityId("End_RolledBack").count()).isOne();
+    var history = engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId());
+    assertThat(history.variableName(StepWorker.FAILED_STEP).singleResult().getValue()).isEqualTo("Task_RehearseSchemaUpgrade");
+    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+        .variableName(StepWorker.ROLLBACK_REQUESTED).singleResult().getValue()).isEqualTo(false);
+    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+        .variableName("rollbackMessage").singleResult().getValue().toString())
+        .contains("abandoned 'Task_RehearseSchemaUpgrade'");
   }
 
   @Test
