@@ -124,13 +124,7 @@ class MosipDatabaseStepsProcessTest {
     kubernetes.secrets().inNamespace("postgres").resource(new SecretBuilder().withNewMetadata().withName("db-common-secrets").endMetadata()
         .addToData("db-dbuser-password", Base64.getEncoder().encodeToString("mosip123".getBytes())).build()).create();
     deployWithTestPlan(fixture);
-    ExternalTaskClient client = ExternalTaskClient.create().baseUrl("http://localhost:" + port + "/engine-rest").workerId("database-test")
-        // no long polling: its handler is static in the REST webapp and stops with an earlier test's context
-        .backoffStrategy(new ExponentialBackoffStrategy(100, 2, 1000)).lockDuration(60_000).addInterceptor(new BasicAuthProvider("upgrade-worker", "database-worker-secret")).build();
-    for (StepWorker worker : workers) {
-      var subscription = worker.getClass().getAnnotation(org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription.class);
-      client.subscribe(subscription.value()).handler(worker).open();
-    }
+    ExternalTaskClient client = startWorkers();
     try {
       ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-DB",
           Map.of("environment", "staging", "changeTicket", "CHG-DB", "maintenanceWindow", "Sat 22:00-06:00 UTC"));
@@ -176,6 +170,68 @@ class MosipDatabaseStepsProcessTest {
     } finally {
       client.stop();
     }
+  }
+
+  /**
+   * A schema upgrade that fails half-way and that the operator abandons at its incident: the worker
+   * rolls back the rows it had applied (the rollback chain only undoes completed steps), then the
+   * rollback runs; the databases are exactly as before.
+   */
+  @Test
+  void aSchemaUpgradeAbandonedHalfWayIsRolledBackRowByRowBeforeTheRollback() throws Exception {
+    Fixture.reset(postgres15.server());
+    Fixture fixture = new Fixture(work.resolve("abandon-fixture"));
+    Map<String, String> before = new HashMap<>();
+    for (String db : Fixture.DATABASES) {
+      before.put(db, Fixture.schemaDump(postgres15.server(), db));
+    }
+    deployWithTestPlan(fixture);
+    ExternalTaskClient client = startWorkers();
+    try {
+      ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-DB-ABANDON",
+          Map.of("environment", "staging", "changeTicket", "CHG-DB-ABANDON", "maintenanceWindow", "Sat 22:00-06:00 UTC"));
+      runUntil(instance, "Task_ApprovePostgresUpgrade");
+      complete(instance, "Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "stay-on-15"));
+      runUntil(instance, "Task_ApproveSchemaUpgrade");
+      // the third row breaks after the rehearsal: two kernel rows apply, then mosip_otp fails
+      Files.writeString(fixture.script("mosip_otp/sql/1.2.0.1_to_1.2.1.0_upgrade.sql"),
+          "\\c mosip_otp\n\nALTER ROLE otp_app_user WITH PASSWORD :'dbuserpwd';\n");
+      runUntil(instance, "Task_RunSchemaUpgrade");
+      var incident = await().atMost(Duration.ofSeconds(120)).until(() -> engine.getRuntimeService().createIncidentQuery()
+          .processInstanceId(instance.getId()).singleResult(), i -> i != null);
+      assertThat(incident.getIncidentMessage()).startsWith("upgrade.csv line 3 (mosip_otp 1.2.0.1 -> 1.2.1.0) failed")
+          .doesNotContain(Fixture.DBUSERPWD);
+      assertThat(Fixture.schemaDump(postgres15.server(), "mosip_kernel")).isNotEqualTo(before.get("mosip_kernel"));
+
+      // the operator abandons the step (Cockpit: add the variable, retry)
+      engine.getRuntimeService().setVariable(instance.getId(), StepWorker.ROLLBACK_REQUESTED, true);
+      engine.getExternalTaskService().setRetries(engine.getExternalTaskService().createExternalTaskQuery()
+          .processInstanceId(instance.getId()).singleResult().getId(), 1);
+      runUntil(instance, null);
+
+      assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+          .activityId("End_RolledBack").finished().count()).isEqualTo(1);
+      assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance.getId())
+          .variableName(StepWorker.FAILED_STEP).singleResult().getValue()).isEqualTo("Task_RunSchemaUpgrade");
+      assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
+          .activityId("Undo_RunSchemaUpgrade").count()).as("the failed step never completed: no compensation").isZero();
+      for (String db : Fixture.DATABASES) {
+        assertThat(Fixture.schemaDump(postgres15.server(), db)).as(db).isEqualTo(before.get(db));
+      }
+    } finally {
+      client.stop();
+    }
+  }
+
+  /** The application's PostgreSQL workers on a client of this test (no long polling, short back-off). */
+  private ExternalTaskClient startWorkers() {
+    ExternalTaskClient client = ExternalTaskClient.create().baseUrl("http://localhost:" + port + "/engine-rest").workerId("database-test")
+        .backoffStrategy(new ExponentialBackoffStrategy(100, 2, 1000)).lockDuration(60_000).addInterceptor(new BasicAuthProvider("upgrade-worker", "database-worker-secret")).build();
+    for (StepWorker worker : workers) {
+      var subscription = worker.getClass().getAnnotation(org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription.class);
+      client.subscribe(subscription.value()).handler(worker).open();
+    }
+    return client;
   }
 
   private void deployWithTestPlan(Fixture fixture) throws IOException {
