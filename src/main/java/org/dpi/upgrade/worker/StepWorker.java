@@ -71,8 +71,11 @@ public abstract class StepWorker implements ExternalTaskHandler {
   public final void execute(ExternalTask task, ExternalTaskService service) {
     // the lock keeper and the final call never overlap: both update the same external task
     var finished = new AtomicBoolean();
-    var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service, finished), lockMillis / 2, lockMillis / 2,
-        TimeUnit.MILLISECONDS);
+    // the client may have locked the task for less than lockMillis: extend before that lock runs out
+    long locked = task.getLockExpirationTime() == null ? lockMillis
+        : task.getLockExpirationTime().getTime() - System.currentTimeMillis();
+    long period = Math.max(100, Math.min(locked, lockMillis) / 2);
+    var keeper = LOCKS.scheduleAtFixedRate(() -> extend(task, service, finished), period, period, TimeUnit.MILLISECONDS);
     try {
       Object requested = task.getVariable(ROLLBACK_REQUESTED);
       if (Boolean.parseBoolean(String.valueOf(requested))) {

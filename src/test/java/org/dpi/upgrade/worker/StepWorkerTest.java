@@ -57,7 +57,7 @@ class StepWorkerTest {
     @Bean
     @ExternalTaskSubscription("postgres.rehearse")
     StepWorker rehearsal() {
-      return new StepWorker(2000) {
+      return new StepWorker(60_000) { // longer than the client's 2 s lock: extended in time all the same
         @Override
         protected void undoApplied(ExternalTask task) {
           UNDONE.add(task.getProcessInstanceId());
