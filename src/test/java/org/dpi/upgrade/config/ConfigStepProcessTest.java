@@ -3,13 +3,10 @@ package org.dpi.upgrade.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -23,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.dpi.upgrade.process.MosipUpgradeDriver;
 
 /**
  * The config step of the MOSIP process on the real diagram and forms, with a plan whose config section
@@ -56,14 +54,8 @@ class ConfigStepProcessTest {
         + "  newRepository: {url: '" + remote.url + "', branch: " + ConfigRemote.NEW + "}\n"
         + "  migratedBranch: upgrade-1.2.1.0\n"
         + "  knowledgeBase: '" + PropMigratorTest.FIXTURE.resolve("kb").toAbsolutePath() + "'\n";
-    DeploymentBuilder builder = engine.getRepositoryService().createDeployment().name("config-step-test")
-        .addClasspathResource(BPMN).addInputStream(PLAN, new ByteArrayInputStream(plan.getBytes(StandardCharsets.UTF_8)))
+    DeploymentBuilder builder = MosipUpgradeDriver.deployment(engine, "config-step-test", plan.getBytes(StandardCharsets.UTF_8))
         .addClasspathResource("config/adjudication-guard.bpmn");
-    for (String form : List.of("config-adjudication", "review-non-properties-files")) {
-      try (InputStream in = Files.newInputStream(Path.of("forms", form + ".form"))) {
-        builder.addInputStream("forms/" + form + ".form", new ByteArrayInputStream(in.readAllBytes()));
-      }
-    }
     deployment = builder.deploy().getId();
   }
 

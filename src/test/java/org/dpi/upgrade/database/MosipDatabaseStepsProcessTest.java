@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.camunda.bpm.client.ExternalTaskClient;
 import org.camunda.bpm.client.backoff.ExponentialBackoffStrategy;
 import org.camunda.bpm.client.interceptor.auth.BasicAuthProvider;
@@ -241,15 +239,7 @@ class MosipDatabaseStepsProcessTest {
     postgres.put("scriptsRoot", fixture.scripts().toString());
     postgres.putPOJO("databases", Fixture.DATABASES);
     ((ObjectNode) postgres.get("backup")).put("directory", work.resolve("fixture/backups").toString());
-    var deployment = engine.getRepositoryService().createDeployment().name("database-process-test")
-        .addClasspathResource("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.bpmn")
-        .addInputStream("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml", new ByteArrayInputStream(yaml.writeValueAsBytes(plan)));
-    try (Stream<Path> forms = Files.list(Path.of("forms"))) {
-      for (Path form : forms.filter(p -> p.toString().endsWith(".form")).toList()) {
-        deployment.addInputStream("forms/" + form.getFileName(), Files.newInputStream(form));
-      }
-    }
-    deployment.deploy();
+    MosipUpgradeDriver.deployment(engine, "database-process-test", yaml.writeValueAsBytes(plan)).deploy();
   }
 
   /** Answers user tasks and completes the other capabilities' external tasks until {@code stopAt} or the end. */

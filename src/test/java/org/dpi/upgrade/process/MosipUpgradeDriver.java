@@ -73,19 +73,23 @@ public final class MosipUpgradeDriver {
   }
 
   static String deploy(ProcessEngine engine, String planResource) {
-    DeploymentBuilder deployment = engine.getRepositoryService().createDeployment().name("mosip-test")
-        .addClasspathResource(BPMN);
     try (InputStream plan = MosipUpgradeDriver.class.getClassLoader().getResourceAsStream(planResource)) {
-      deployment.addInputStream(PLAN, new ByteArrayInputStream(plan.readAllBytes()));
-      try (Stream<Path> forms = Files.list(Path.of("forms"))) {
-        for (Path form : forms.filter(p -> p.toString().endsWith(".form")).toList()) {
-          deployment.addInputStream("forms/" + form.getFileName(), new ByteArrayInputStream(Files.readAllBytes(form)));
-        }
-      }
+      return deployment(engine, "mosip-test", plan.readAllBytes()).deploy().getId();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return deployment.deploy().getId();
+  }
+
+  /** The MOSIP diagram with the given plan and every form, as the application deploys them. */
+  public static DeploymentBuilder deployment(ProcessEngine engine, String name, byte[] plan) throws IOException {
+    DeploymentBuilder deployment = engine.getRepositoryService().createDeployment().name(name)
+        .addClasspathResource(BPMN).addInputStream(PLAN, new ByteArrayInputStream(plan));
+    try (Stream<Path> forms = Files.list(Path.of("forms"))) {
+      for (Path form : forms.filter(p -> p.toString().endsWith(".form")).toList()) {
+        deployment.addInputStream("forms/" + form.getFileName(), new ByteArrayInputStream(Files.readAllBytes(form)));
+      }
+    }
+    return deployment;
   }
 
   MosipUpgradeDriver answer(String activity, Map<String, Object> variables) {
