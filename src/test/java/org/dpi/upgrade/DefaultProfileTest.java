@@ -21,7 +21,10 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The embedded default a newcomer runs: H2 file database, demo users whose passwords are printed once. */
+/**
+ * The default without the sandbox (as with a real target configured): H2 file database, demo users
+ * whose passwords are shown once, on the first screen.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
     properties = "camunda.bpm.client.disable-auto-fetching=true")
 @ExtendWith(OutputCaptureExtension.class)
@@ -59,6 +62,9 @@ class DefaultProfileTest {
     deployment.postProcessEngineBuild(engine);
     assertThat(engine.getAuthorizationService().createAuthorizationQuery().count()).isEqualTo(authorizations);
     assertThat(engine.getRepositoryService().createDeploymentQuery().count()).isEqualTo(deployments).isEqualTo(1);
-    assertThat(startup.getAll().split("users created", -1)).as("passwords are printed once, at creation").hasSize(2);
+    assertThat(startup.getAll().split("Users created now", -1)).as("passwords are printed once, at creation").hasSize(2);
+    String screen = startup.getAll().substring(startup.getAll().indexOf(FirstScreen.READY));
+    assertThat(screen).contains("/camunda/app/").contains("1. Log in as demo-operator; in Tasklist, Start process: "
+        + "\"MOSIP upgrade 1.2.0.1 → 1.2.1.0\"").doesNotContain("SANDBOX");
   }
 }

@@ -78,7 +78,11 @@ public class HelmClient {
         if (!properties.openapiValidation()) {
           install.disableOpenApiValidation();
         }
-        install.call();
+        try {
+          install.call();
+        } finally {
+          JvmSignals.restore();
+        }
       }
     } finally {
       Files.deleteIfExists(values);

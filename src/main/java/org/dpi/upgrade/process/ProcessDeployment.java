@@ -1,6 +1,8 @@
 package org.dpi.upgrade.process;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +11,7 @@ import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -17,7 +20,8 @@ import org.springframework.stereotype.Component;
  * Deploys every diagram of {@code processes/}, its plan and every form of {@code forms/} as one
  * deployment, named by their path in the repository (the starter would name them by absolute file
  * path). Nothing is deployed when nothing changed; when one file changed, all are deployed again,
- * so that a process always finds its forms and plan in its own deployment.
+ * so that a process always finds its forms and plan in its own deployment. A {@link PlanReplacement}
+ * bean (the sandbox) may replace the plans.
  */
 @Component
 public class ProcessDeployment extends AbstractProcessEnginePlugin {
@@ -27,6 +31,12 @@ public class ProcessDeployment extends AbstractProcessEnginePlugin {
   static final List<String> PATTERNS = List.of("processes/**/*.bpmn", "processes/**/*.plan.yaml", "forms/**/*.form");
 
   private static final Logger LOG = LoggerFactory.getLogger(ProcessDeployment.class);
+
+  private final ObjectProvider<PlanReplacement> replacements;
+
+  public ProcessDeployment(ObjectProvider<PlanReplacement> replacements) {
+    this.replacements = replacements;
+  }
 
   @Override
   public void postProcessEngineBuild(ProcessEngine engine) {
@@ -39,7 +49,16 @@ public class ProcessDeployment extends AbstractProcessEnginePlugin {
         for (Resource resource : resolver.getResources("classpath*:" + pattern)) {
           String name = nameOf(resource.getURL().toString());
           names.add(name);
-          deployment.addInputStream(name, resource.getInputStream());
+          byte[] content;
+          try (InputStream in = resource.getInputStream()) {
+            content = in.readAllBytes();
+          }
+          if (name.endsWith(".plan.yaml")) {
+            for (PlanReplacement replacement : replacements) {
+              content = replacement.replace(name, content);
+            }
+          }
+          deployment.addInputStream(name, new ByteArrayInputStream(content));
         }
       }
     } catch (IOException e) {

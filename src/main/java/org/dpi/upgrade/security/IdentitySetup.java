@@ -20,6 +20,7 @@ import org.camunda.bpm.engine.authorization.Resources;
 import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
+import org.dpi.upgrade.FirstScreen;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.Profiles;
@@ -54,8 +55,9 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
   private final boolean demoUsers;
   private final String workerUser;
   private final String workerPassword;
+  private final FirstScreen firstScreen;
 
-  public IdentitySetup(Environment environment,
+  public IdentitySetup(Environment environment, FirstScreen firstScreen,
       @Value("${orchestrator.admin.password:}") String adminPassword,
       @Value("${orchestrator.demo-users:false}") boolean demoUsers,
       @Value("${orchestrator.worker.user}") String workerUser,
@@ -65,6 +67,7 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
     this.demoUsers = demoUsers;
     this.workerUser = workerUser;
     this.workerPassword = workerPassword;
+    this.firstScreen = firstScreen;
   }
 
   @Override
@@ -115,13 +118,8 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
     grantTaskGroups(authorizations);
     taskFilter(engine.getFilterService(), engine.getTaskService(), authorizations);
 
-    if (!printed.isEmpty()) {
-      // printed once, when the users are created; never logged
-      System.out.println("\n=== Upgrade Orchestrator: users created (passwords shown this once) ===");
-      printed.forEach(line -> System.out.println("  " + line));
-      System.out.println("=== Log in at http://localhost:" + environment.getProperty("server.port", "8080")
-          + "/camunda/app/ ===\n");
-    }
+    // shown once, on the first screen at the end of the start; never logged
+    firstScreen.usersCreated(printed);
   }
 
   private static void grantTaskGroups(AuthorizationService authorizations) {

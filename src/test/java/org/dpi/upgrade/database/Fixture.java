@@ -15,12 +15,13 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The fixture chains of src/test/resources/database (MOSIP layout and conventions) copied to a
- * directory where a test may change scripts, and the 1.2.0.1 databases they apply to.
+ * The fixture chains of src/main/resources/sandbox/database (MOSIP layout and conventions; the sandbox
+ * deploys them too) copied to a directory where a test may change scripts, and the 1.2.0.1 databases
+ * they apply to.
  */
 final class Fixture {
 
-  static final Path RESOURCES = Path.of("src/test/resources/database");
+  static final Path RESOURCES = Path.of("src/main/resources/sandbox/database");
   static final List<String> DATABASES = List.of("mosip_kernel", "mosip_otp", "mosip_audit");
   static final String DBUSERPWD = "Otp-Secret-4711!";
   static final Map<String, String> VARIABLES = Map.of("primary_language_code", "eng", "dbuserpwd", DBUSERPWD);

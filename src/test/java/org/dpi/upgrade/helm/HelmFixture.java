@@ -13,19 +13,19 @@ import java.util.stream.Collectors;
 import org.dpi.upgrade.kubernetes.BackupKeys;
 import org.dpi.upgrade.kubernetes.BackupSpec;
 import org.dpi.upgrade.kubernetes.BackupStore;
-import org.dpi.upgrade.kubernetes.Charts;
+import org.dpi.upgrade.sandbox.Charts;
 import org.dpi.upgrade.kubernetes.SealedRecords;
-import org.dpi.upgrade.kubernetes.TestCluster;
-import org.dpi.upgrade.testing.S3Server;
+import org.dpi.upgrade.sandbox.FakeCluster;
+import org.dpi.upgrade.sandbox.S3Server;
 import org.springframework.mock.env.MockEnvironment;
 
-/** The Helm services wired on a test cluster, a real S3 server and local charts of repository {@code mosip}. */
+/** The Helm services wired on a fake cluster, a real S3 server and local charts of repository {@code mosip}. */
 final class HelmFixture implements AutoCloseable {
 
   static final String KEY_PROPERTY = "test.backup-key";
   static final String RUN = "run-7";
 
-  final TestCluster cluster = TestCluster.start();
+  final FakeCluster cluster = FakeCluster.start();
   final S3Server s3;
   final Path charts;
   final HelmClient helm;

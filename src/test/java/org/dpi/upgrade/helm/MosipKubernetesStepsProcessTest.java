@@ -20,9 +20,9 @@ import org.camunda.bpm.engine.history.HistoricVariableInstance;
 import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.task.Task;
 import org.dpi.upgrade.process.MosipUpgradeDriver;
-import org.dpi.upgrade.kubernetes.Charts;
-import org.dpi.upgrade.kubernetes.TestCluster;
-import org.dpi.upgrade.testing.S3Server;
+import org.dpi.upgrade.sandbox.Charts;
+import org.dpi.upgrade.sandbox.FakeCluster;
+import org.dpi.upgrade.sandbox.S3Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,7 +32,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * The MOSIP process with the application's own Kubernetes and Helm workers on the test cluster: from
+ * The MOSIP process with the application's own Kubernetes and Helm workers on the fake cluster: from
  * the start to the end of step 7 (services deployed), then a failed verification and the whole
  * rollback. Other capabilities' external tasks and the user tasks are answered by the test.
  */
@@ -47,14 +47,14 @@ class MosipKubernetesStepsProcessTest {
   static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
   static final String SECRET_VALUE = "db-pw-Qx81-never-in-variables";
   static final String VALUES_SECRET = "helm-values-secret-Lp02";
-  static TestCluster cluster;
+  static FakeCluster cluster;
   static S3Server s3;
   static Path temp;
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) throws Exception {
     temp = Files.createTempDirectory("k8s-process-test");
-    cluster = TestCluster.start();
+    cluster = FakeCluster.start();
     s3 = S3Server.start(Files.createDirectories(temp.resolve("s3")), "process-test", "process-test-secret");
     Path kubeconfig = Files.writeString(temp.resolve("kubeconfig"), cluster.kubeconfig());
     try (ServerSocket socket = new ServerSocket(0)) {

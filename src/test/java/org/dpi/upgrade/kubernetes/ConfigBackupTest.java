@@ -20,7 +20,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import org.dpi.upgrade.testing.S3Server;
+import org.dpi.upgrade.sandbox.FakeCluster;
+import org.dpi.upgrade.sandbox.S3Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class ConfigBackupTest {
   static final String RUN = "run-1";
 
   @TempDir Path temp;
-  TestCluster cluster;
+  FakeCluster cluster;
   KubernetesClient client;
   S3Server s3;
   MockEnvironment environment = new MockEnvironment();
@@ -44,7 +45,7 @@ class ConfigBackupTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    cluster = TestCluster.start();
+    cluster = FakeCluster.start();
     client = cluster.client();
     s3 = S3Server.start(Files.createDirectories(temp.resolve("s3")), "backup-key-id", "backup-secret-key");
     environment.setProperty(KEY_PROPERTY, randomKey());

@@ -5,13 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import org.dpi.upgrade.sandbox.FakeCluster;
 import org.junit.jupiter.api.Test;
 
 class ScalerTest {
 
   @Test
   void scalesToNAndBackReportingThePreviousCount() throws Exception {
-    try (TestCluster cluster = TestCluster.start()) {
+    try (FakeCluster cluster = FakeCluster.start()) {
       var client = cluster.client();
       client.apps().deployments().inNamespace("regproc").resource(new DeploymentBuilder().withNewMetadata()
           .withName("regproc-group1").endMetadata().withNewSpec().withReplicas(3).endSpec().build()).create();

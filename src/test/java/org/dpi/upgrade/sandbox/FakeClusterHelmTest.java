@@ -1,4 +1,4 @@
-package org.dpi.upgrade.kubernetes;
+package org.dpi.upgrade.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,15 +9,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real Helm (helm-java) against the test cluster: install, upgrade, history, values, list, uninstall. */
-class TestClusterHelmTest {
+/** Real Helm (helm-java) against the fake cluster: install, upgrade, history, values, list, uninstall. */
+class FakeClusterHelmTest {
 
   @TempDir Path temp;
 
   @Test
   @Timeout(120)
-  void helmRunsItsReleaseLifecycleAgainstTheTestCluster() throws Exception {
-    try (TestCluster cluster = TestCluster.start()) {
+  void helmRunsItsReleaseLifecycleAgainstTheFakeCluster() throws Exception {
+    try (FakeCluster cluster = FakeCluster.start()) {
       Path chart = Charts.packaged(temp, "websub", "1.3.0");
       String kubeconfig = cluster.kubeconfig();
       assertThat(new Helm(chart).install().disableOpenApiValidation().withName("websub").withNamespace("websub")

@@ -1,4 +1,4 @@
-package org.dpi.upgrade.kubernetes;
+package org.dpi.upgrade.sandbox;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package org.dpi.upgrade.testing;
+package org.dpi.upgrade.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

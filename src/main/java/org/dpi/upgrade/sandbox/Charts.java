@@ -1,10 +1,10 @@
-package org.dpi.upgrade.kubernetes;
+package org.dpi.upgrade.sandbox;
 
 import com.marcnuri.helm.Helm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Real charts for tests: {@code helm create}, with the given version, packaged into {@code <dir>/charts}. */
+/** Real Helm charts for the sandbox and the tests: {@code helm create}, with the given version, packaged into {@code <dir>/charts}. */
 public final class Charts {
 
   private Charts() {

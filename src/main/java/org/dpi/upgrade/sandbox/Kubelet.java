@@ -1,4 +1,4 @@
-package org.dpi.upgrade.kubernetes;
+package org.dpi.upgrade.sandbox;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -27,7 +27,7 @@ public final class Kubelet implements AutoCloseable {
 
   Kubelet(KubernetesClient client) {
     this.client = client;
-    this.thread = new Thread(this::loop, "test-kubelet");
+    this.thread = new Thread(this::loop, "sandbox-kubelet");
     thread.setDaemon(true);
     thread.start();
   }

@@ -1,10 +1,12 @@
-package org.dpi.upgrade.kubernetes;
+package org.dpi.upgrade.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -20,13 +22,14 @@ import java.util.regex.Pattern;
  * The CRUD mock plus what Helm (client-go) needs to talk to it: version and discovery documents,
  * 404 on OpenAPI, protobuf Secret bodies decoded to JSON, strategic-merge patches applied as JSON
  * merge patches, {@code Content-Type: application/json} on every answer and typed list kinds
- * ({@code SecretList}, ...) instead of {@code List}.
+ * ({@code SecretList}, ...) instead of {@code List}. With a {@link ClusterJournal}, every object
+ * created, changed or deleted is written to it.
  */
 class HelmReadyDispatcher extends KubernetesCrudDispatcher {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   /** Group/version -> resources served: plural, kind, namespaced. */
-  private static final Map<String, List<String[]>> RESOURCES = new LinkedHashMap<>();
+  static final Map<String, List<String[]>> RESOURCES = new LinkedHashMap<>();
 
   static {
     RESOURCES.put("v1", List.of(r("namespaces", "Namespace", false), r("secrets", "Secret", true),
@@ -42,6 +45,23 @@ class HelmReadyDispatcher extends KubernetesCrudDispatcher {
   }
 
   private static final Pattern COLLECTION = Pattern.compile("/apis?/(?:[^/]+/)?v[^/]+(?:/namespaces/[^/]+)?/([a-z]+)");
+  private final ClusterJournal journal;
+
+  /** @param journal where changes are written, or null (in memory only) */
+  HelmReadyDispatcher(ClusterJournal journal) {
+    this.journal = journal;
+  }
+
+  /** Every create, change and delete of an object passes here; the journal records it. */
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    String before = oldAttributes == null ? null : map.get(oldAttributes);
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    if (journal != null) {
+      journal.changed(before, newState);
+    }
+  }
 
   private static String[] r(String plural, String kind, boolean namespaced) {
     return new String[] {plural, kind, Boolean.toString(namespaced)};

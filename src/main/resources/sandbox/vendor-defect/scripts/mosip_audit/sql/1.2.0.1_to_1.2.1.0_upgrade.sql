@@ -1,0 +1,5 @@
+\c mosip_audit
+
+\ir include/event_type_index.sql
+\COPY audit.event_type (code, name) FROM 'include/event_types.csv' WITH (FORMAT csv)
+CREATE UNIQUE INDEX IF NOT EXISTS uk_adtlog_module ON audit.app_audit_log USING btree (module_id);

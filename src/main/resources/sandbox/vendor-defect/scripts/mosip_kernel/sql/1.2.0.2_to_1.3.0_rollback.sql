@@ -1,0 +1,6 @@
+\c mosip_kernel
+
+DROP INDEX CONCURRENTLY IF EXISTS kernel.idx_uin_lang_code;
+ALTER TABLE kernel.uin DROP COLUMN IF EXISTS lang_code;
+
+DROP TABLE IF EXISTS kernel.key_alias;

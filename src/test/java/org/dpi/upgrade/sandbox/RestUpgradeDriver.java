@@ -1,0 +1,246 @@
+package org.dpi.upgrade.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.dpi.upgrade.process.MosipUpgradeDriver;
+
+/**
+ * Drives the MOSIP upgrade through the REST API the way its people do, each as the demo user of the
+ * task's candidate group: the operator starts it through the start form, every user task is
+ * submitted through its form by its group, and the automated steps are left to the orchestrator's
+ * own workers. Reads what it needs as {@code admin}.
+ */
+final class RestUpgradeDriver {
+
+  static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
+  /** The demo user of each candidate group. */
+  static final Map<String, String> USER_OF_GROUP = Map.of("operators", "demo-operator", "dba", "demo-dba",
+      "config-reviewers", "demo-reviewer", "managers", "demo-manager");
+  /** A decision for each group of rows the sandbox's config migration leaves to the reviewer. */
+  static final String SANDBOX_DECISIONS = """
+      application-default.properties | update-if-old-value-takes-priority = keep-old
+      application-default.properties | copy-property-if-required-in-lts = keep-old
+      application-default.properties | update-if-value-needs-change = take-latest
+      kernel-default.properties | update-if-old-value-takes-priority = take-latest
+      kernel-default.properties | copy-property-if-required-in-lts = skip: replaced by the sync job of 1.2.1.0
+      kernel-default.properties | update-if-value-needs-change = take-latest
+      registration-processor-default.properties | update-if-old-value-takes-priority = enter-value: 4
+      registration-processor-default.properties | update-if-value-needs-change = take-latest
+      esignet-default.properties | update-if-value-needs-change = enter-value: esignet.sandbox.example.org
+      """;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String url;
+  private final Map<String, String> passwords;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  /** Answers per user task (the happy path's, with the sandbox's adjudication decisions). */
+  final Map<String, Map<String, Object>> answers = new HashMap<>(MosipUpgradeDriver.happyAnswers());
+
+  RestUpgradeDriver(String url, Map<String, String> passwords) {
+    this.url = url;
+    this.passwords = passwords;
+    answers.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true, "adjudicationDecisions", SANDBOX_DECISIONS));
+  }
+
+  RestUpgradeDriver answer(String task, Map<String, Object> variables) {
+    answers.put(task, variables);
+    return this;
+  }
+
+  /** Starts an upgrade through the start form, as demo-operator; returns the instance id. */
+  String start(String changeTicket) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("businessKey", changeTicket);
+    body.set("variables", variables(Map.of("environment", "sandbox", "changeTicket", changeTicket,
+        "maintenanceWindow", "Sat 22:00-06:00 UTC")));
+    return call("demo-operator", "POST", "/process-definition/key/" + PROCESS + "/submit-form", body).path("id").asText();
+  }
+
+  /**
+   * Completes user tasks and waits for the automated steps until the instance waits at
+   * {@code stopAt} (a user task, an external task, or an incident's activity) or ends.
+   *
+   * @return the wait states passed, in order
+   */
+  List<String> runUntil(String instance, String stopAt, Duration timeout) throws Exception {
+    List<String> passed = new ArrayList<>();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get("/process-instance?processInstanceIds=" + instance).isEmpty()) {
+        return passed;
+      }
+      JsonNode incidents = get("/incident?processInstanceId=" + instance);
+      if (!incidents.isEmpty()) {
+        String at = incidents.get(0).path("activityId").asText();
+        if (at.equals(stopAt)) {
+          return passed;
+        }
+        throw new AssertionError("incident at " + at + ": " + incidents.get(0).path("incidentMessage").asText());
+      }
+      JsonNode tasks = get("/task?processInstanceId=" + instance);
+      JsonNode external = get("/external-task?processInstanceId=" + instance);
+      String at = !tasks.isEmpty() ? tasks.get(0).path("taskDefinitionKey").asText()
+          : !external.isEmpty() ? external.get(0).path("activityId").asText() : null;
+      if (at != null && (passed.isEmpty() || !passed.get(passed.size() - 1).equals(at))) {
+        passed.add(at);
+      }
+      if (at != null && at.equals(stopAt)) {
+        return passed;
+      }
+      if (!tasks.isEmpty()) {
+        complete(tasks.get(0), answers.get(at));
+      } else {
+        Thread.sleep(200);
+      }
+    }
+    throw new AssertionError("the instance did not reach " + stopAt + " within " + timeout);
+  }
+
+  /** Waits until the automated step {@code activity} failed with an incident; returns the incident's message. */
+  String awaitIncident(String instance, String activity, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (JsonNode incident : get("/incident?processInstanceId=" + instance)) {
+        if (incident.path("activityId").asText().equals(activity)) {
+          return incident.path("incidentMessage").asText();
+        }
+        throw new AssertionError("incident at " + incident.path("activityId").asText() + " instead of " + activity + ": "
+            + incident.path("incidentMessage").asText());
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no incident at " + activity + " within " + timeout);
+  }
+
+  /**
+   * Waits (for the automated steps) until the instance waits at a user task, and returns it with
+   * its candidate group ({@code candidateGroup}); null when the instance ended. Fails on an incident.
+   */
+  JsonNode nextUserTask(String instance, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get("/process-instance?processInstanceIds=" + instance).isEmpty()) {
+        return null;
+      }
+      JsonNode incidents = get("/incident?processInstanceId=" + instance);
+      if (!incidents.isEmpty()) {
+        throw new AssertionError("incident at " + incidents.get(0).path("activityId").asText() + ": "
+            + incidents.get(0).path("incidentMessage").asText());
+      }
+      JsonNode tasks = get("/task?processInstanceId=" + instance);
+      if (!tasks.isEmpty()) {
+        ObjectNode task = (ObjectNode) tasks.get(0);
+        task.put("candidateGroup", candidateGroup(task));
+        return task;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no user task of " + instance + " within " + timeout);
+  }
+
+  /** Submits the current user task {@code task} with these answers, as its group's demo user. */
+  void complete(String instance, String task, Map<String, Object> variables) throws Exception {
+    JsonNode tasks = get("/task?processInstanceId=" + instance + "&taskDefinitionKey=" + task);
+    if (tasks.isEmpty()) {
+      throw new AssertionError(instance + " does not wait at " + task);
+    }
+    complete(tasks.get(0), variables);
+  }
+
+  /**
+   * The one place user tasks are completed: the answers go with the task's own completion (its
+   * form's submit, as Tasklist sends it), by the demo user of the task's candidate group.
+   */
+  private void complete(JsonNode task, Map<String, Object> variables) throws Exception {
+    if (variables == null) {
+      throw new AssertionError("no answers for user task " + task.path("taskDefinitionKey").asText());
+    }
+    String user = USER_OF_GROUP.get(candidateGroup(task));
+    ObjectNode body = JSON.createObjectNode();
+    body.set("variables", variables(variables));
+    call(user, "POST", "/task/" + task.path("id").asText() + "/submit-form", body);
+  }
+
+  private String candidateGroup(JsonNode task) throws Exception {
+    String group = null;
+    for (JsonNode link : get("/task/" + task.path("id").asText() + "/identity-links?type=candidate")) {
+      group = link.path("groupId").asText();
+    }
+    return group;
+  }
+
+  /** As admin (Cockpit's view): sets a process variable. */
+  void setVariable(String instance, String name, Object value) throws Exception {
+    ObjectNode body = JSON.createObjectNode();
+    body.set("value", JSON.valueToTree(value));
+    call("admin", "PUT", "/process-instance/" + instance + "/variables/" + name, body);
+  }
+
+  /** As admin (Cockpit's "retry" of a failed external task). */
+  void retry(String instance) throws Exception {
+    for (JsonNode task : get("/external-task?processInstanceId=" + instance)) {
+      ObjectNode body = JSON.createObjectNode().put("retries", 1);
+      call("admin", "PUT", "/external-task/" + task.path("id").asText() + "/retries", body);
+    }
+  }
+
+  /** A GET of the REST API as admin. */
+  JsonNode get(String path) throws Exception {
+    return call("admin", "GET", path, null);
+  }
+
+  /** The values of the instance's variables in history (as admin): name to value text. */
+  Map<String, String> history(String instance) throws Exception {
+    Map<String, String> values = new HashMap<>();
+    for (JsonNode v : get("/history/variable-instance?processInstanceId=" + instance + "&deserializeValues=false")) {
+      values.put(v.path("name").asText(), v.path("value").asText());
+    }
+    return values;
+  }
+
+  /** The activities of the instance in the order they ended (history, as admin). */
+  List<String> finishedActivities(String instance) throws Exception {
+    List<String> ids = new ArrayList<>();
+    for (JsonNode a : get("/history/activity-instance?processInstanceId=" + instance
+        + "&finished=true&sortBy=endTime&sortOrder=asc")) {
+      ids.add(a.path("activityId").asText());
+    }
+    return ids;
+  }
+
+  JsonNode call(String user, String method, String path, JsonNode body) throws Exception {
+    String password = passwords.get(user);
+    if (password == null) {
+      throw new IllegalStateException("no password for " + user);
+    }
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/engine-rest" + path)).timeout(Duration.ofSeconds(60))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+        .header("Content-Type", "application/json")
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
+        .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new AssertionError(user + " " + method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
+    }
+    return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+  }
+
+  private static ObjectNode variables(Map<String, Object> values) {
+    ObjectNode variables = JSON.createObjectNode();
+    values.forEach((name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    return variables;
+  }
+}
