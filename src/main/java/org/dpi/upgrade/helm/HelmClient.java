@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 public class HelmClient {
 
+  /** Annotation of a namespace created for a release: the release's name. */
+  static final String CREATED_FOR = "upgrade-orchestrator/created-for-release";
+
   /** {@code name-1.2.3} as Helm reports a release's chart. */
   private static final Pattern CHART = Pattern.compile("(.+)-(\\d[^-]*(?:-[^-]+)?)");
 
@@ -72,7 +75,7 @@ public class HelmClient {
         }
         upgrade.call();
       } else {
-        ensureNamespace(target.namespace());
+        ensureNamespace(target.namespace(), target.release());
         InstallCommand install = new Helm(chart).install().withName(target.release())
             .withNamespace(target.namespace()).withValuesFile(values).withKubeConfigContents(kubeconfig.get());
         if (!properties.openapiValidation()) {
@@ -89,15 +92,26 @@ public class HelmClient {
     }
   }
 
-  private void ensureNamespace(String namespace) {
+  /** Creates the namespace of a new release if it is missing, noting that it was created for that release. */
+  private void ensureNamespace(String namespace, String release) {
     if (client.namespaces().withName(namespace).get() == null) {
-      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build())
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
+              .addToAnnotations(CREATED_FOR, release).endMetadata().build())
           .createOr(NonDeletingOperation::update);
     }
   }
 
+  /**
+   * Uninstalls the release; a namespace this client created for it goes too, once no release is left
+   * in it, so that undoing an install leaves the cluster as it was.
+   */
   public void uninstall(String release, String namespace) {
     Helm.uninstall(release).withNamespace(namespace).ignoreNotFound().withKubeConfigContents(kubeconfig.get()).call();
+    var created = client.namespaces().withName(namespace).get();
+    if (created != null && created.getMetadata().getAnnotations() != null
+        && release.equals(created.getMetadata().getAnnotations().get(CREATED_FOR)) && releases(namespace).isEmpty()) {
+      client.namespaces().withName(namespace).delete();
+    }
   }
 
   /** The packaged chart {@code <repository directory>/<name>-<version>.tgz}. */

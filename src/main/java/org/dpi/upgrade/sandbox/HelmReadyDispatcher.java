@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
@@ -20,8 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * The CRUD mock plus what Helm (client-go) needs to talk to it: version and discovery documents,
- * 404 on OpenAPI, protobuf Secret bodies decoded to JSON, strategic-merge patches applied as JSON
- * merge patches, {@code Content-Type: application/json} on every answer and typed list kinds
+ * 404 on OpenAPI, protobuf Secret bodies decoded to JSON, strategic merge patches applied
+ * ({@link StrategicMerge}), {@code Content-Type: application/json} on every answer and typed list kinds
  * ({@code SecretList}, ...) instead of {@code List}. With a {@link ClusterJournal}, every object
  * created, changed or deleted is written to it.
  */
@@ -101,24 +102,36 @@ class HelmReadyDispatcher extends KubernetesCrudDispatcher {
     return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
   }
 
-  /** Protobuf Secrets become JSON; strategic-merge patches become merge patches. */
-  private static RecordedRequest jsonRequest(RecordedRequest request) {
+  /**
+   * Protobuf Secrets become JSON; a strategic merge patch becomes the update (PUT) of the object with
+   * the patch applied ({@link StrategicMerge}).
+   */
+  private RecordedRequest jsonRequest(RecordedRequest request) {
     String type = request.getHeader("Content-Type");
     if (type == null) {
       return request;
     }
     byte[] body = request.getBody() == null ? new byte[0] : request.getBody().getBytes();
+    HttpMethod method = request.method();
     if (type.startsWith("application/vnd.kubernetes.protobuf")) {
       body = Protobuf.secret(body).toString().getBytes(StandardCharsets.UTF_8);
-      type = "application/json";
     } else if (type.startsWith("application/strategic-merge-patch+json")) {
-      type = "application/merge-patch+json";
+      var current = findResource(getKey(request.getPath().split("\\?", 2)[0]));
+      if (current == null) {
+        return request;
+      }
+      try {
+        body = JSON.writeValueAsBytes(StrategicMerge.apply(JSON.readTree(current.getValue()), JSON.readTree(body)));
+      } catch (java.io.IOException e) {
+        throw new IllegalArgumentException("not a JSON patch: " + e.getMessage(), e);
+      }
+      method = HttpMethod.PUT;
     } else {
       return request;
     }
-    Headers headers = request.getHeaders().newBuilder().set("Content-Type", type)
+    Headers headers = request.getHeaders().newBuilder().set("Content-Type", "application/json")
         .set("Content-Length", Integer.toString(body.length)).build();
-    return new RecordedRequest(request.getHttpVersion(), request.method(), request.getPath(), headers, new Buffer(body));
+    return new RecordedRequest(request.getHttpVersion(), method, request.getPath(), headers, new Buffer(body));
   }
 
   private static void typedList(MockResponse response, String plural) {

@@ -162,10 +162,12 @@ public final class Sandbox implements PlanReplacement, AutoCloseable {
       mosip16 = started.get(2);
       scratch = started.get(3);
     }
+    long serversStarted = System.currentTimeMillis();
     Files.writeString(directory.resolve("kubeconfig"), cluster.kubeconfig());
     writeParts();
     JsonNode plan = YAML.readTree(replace("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml",
         classpath("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml")));
+    String phases = "";
     if (fresh) {
       engine.createDatabase(ENGINE_DATABASE);
       MosipDatabases.create(mosip15, directory.resolve("work/database-setup"));
@@ -174,7 +176,10 @@ public final class Sandbox implements PlanReplacement, AutoCloseable {
       MosipConfigRepository.create(directory.resolve("git/mosip-config.git"), directory.resolve("work/config-versions"));
       FileSystemUtils.deleteRecursively(directory.resolve("work/config-versions"));
       ClasspathTree.copy("sandbox/prop-migrator-knowledge", directory.resolve("mosip/prop-migrator-knowledge"));
+      long content = System.currentTimeMillis();
       new MosipCluster(cluster, directory.resolve("charts")).create(plan, key("dbuserpwd"));
+      phases = String.format(" (servers %.1f s, databases, objects and config %.1f s, cluster and Helm releases %.1f s)",
+          (serversStarted - began) / 1000.0, (content - serversStarted) / 1000.0, (System.currentTimeMillis() - content) / 1000.0);
     } else {
       cluster.kubelet();
     }
@@ -184,8 +189,8 @@ public final class Sandbox implements PlanReplacement, AutoCloseable {
     if (fresh) {
       Files.writeString(ready, "built " + java.time.Instant.now() + "\n");
     }
-    log.warn("{}: MOSIP 1.2.0.1 {} in {} s from {}{}", NOTICE, fresh ? "built and started" : "started",
-        (System.currentTimeMillis() - began) / 1000, directory, options.vendorDefect() ? " (with the vendor defect planted)" : "");
+    log.warn("{}: MOSIP 1.2.0.1 {} in {} s{} from {}{}", NOTICE, fresh ? "built and started" : "started",
+        (System.currentTimeMillis() - began) / 1000, phases, directory, options.vendorDefect() ? " (with the vendor defect planted)" : "");
     log.info("Sandbox parts: Kubernetes API {}; PostgreSQL {}, {}, {}, {}; S3 old MinIO {}, new MinIO {}, backup store {}; "
         + "config repository {}", cluster.url(), mosip15, mosip16, scratch, engine, oldMinio.endpoint(), newMinio.endpoint(),
         backupStore.endpoint(), directory.resolve("git/mosip-config.git"));

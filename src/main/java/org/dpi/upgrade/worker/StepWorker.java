@@ -45,6 +45,9 @@ public abstract class StepWorker implements ExternalTaskHandler {
     return t;
   });
 
+  /** When each step starts and ends its work (DEBUG; bench/engine measures the engine's overhead around steps with it). */
+  private static final Logger TIMING = LoggerFactory.getLogger("org.dpi.upgrade.worker.timing");
+
   private final Logger log = LoggerFactory.getLogger(getClass());
   private final long lockMillis;
 
@@ -82,7 +85,9 @@ public abstract class StepWorker implements ExternalTaskHandler {
         throw new RollbackRequiredException("The operator abandoned '" + task.getActivityId()
             + "' (variable " + ROLLBACK_REQUESTED + "): the upgrade is rolled back");
       }
+      TIMING.debug("{} of {}: step started", task.getActivityId(), task.getProcessInstanceId());
       Map<String, Object> variables = run(task, progress -> service.setVariables(task, progress));
+      TIMING.debug("{} of {}: step done", task.getActivityId(), task.getProcessInstanceId());
       finish(finished, keeper, () -> service.complete(task, variables));
     } catch (RollbackRequiredException e) {
       log.error("{} ({}) needs a rollback: {}", task.getActivityId(), task.getTopicName(), e.getMessage());

@@ -24,9 +24,13 @@ class FakeClusterHelmTest {
           .withKubeConfigContents(kubeconfig).call().getStatus()).isEqualTo("deployed");
       assertThat(cluster.client().apps().deployments().inNamespace("websub").withName("websub").get()).isNotNull();
       assertThat(new Helm(chart).upgrade().disableOpenApiValidation().withName("websub").withNamespace("websub")
-          .set("replicaCount", 2).withKubeConfigContents(kubeconfig).call().getRevision()).isEqualTo("2");
-      assertThat(cluster.client().apps().deployments().inNamespace("websub").withName("websub").get().getSpec().getReplicas())
-          .isEqualTo(2);
+          .set("replicaCount", 2).set("image.tag", "1.2.1.0").withKubeConfigContents(kubeconfig).call().getRevision()).isEqualTo("2");
+      var deployment = cluster.client().apps().deployments().inNamespace("websub").withName("websub").get();
+      assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+      // Helm's strategic merge patch changed the one container (merged by name), it did not add a second
+      assertThat(deployment.getSpec().getTemplate().getSpec().getContainers()).extracting(c -> c.getName() + " " + c.getImage())
+          .containsExactly("websub nginx:1.2.1.0");
+      assertThat(deployment.getSpec().getTemplate().getSpec().getAdditionalProperties()).isEmpty();
       assertThat(Helm.history("websub").withNamespace("websub").withKubeConfigContents(kubeconfig).call()).hasSize(2);
       assertThat(Helm.get("websub").values().withNamespace("websub").withKubeConfigContents(kubeconfig).call())
           .contains("replicaCount: 2");

@@ -26,13 +26,20 @@ final class OrchestratorProcess implements AutoCloseable {
   private static final Pattern USER = Pattern.compile("^\\s+(admin|demo-[a-z0-9-]+) / (\\S+)", Pattern.MULTILINE);
 
   private final Path workDir;
+  private final Path jar;
   private Process process;
   private int port;
   private Path log;
   private int starts;
 
-  OrchestratorProcess(Path workDir) {
+  /** The jar this build packaged, run in {@code workDir}. */
+  OrchestratorProcess(Path workDir) throws IOException {
+    this(workDir, jar());
+  }
+
+  OrchestratorProcess(Path workDir, Path jar) {
     this.workDir = workDir;
+    this.jar = jar;
   }
 
   /** Starts the jar in the working directory with these arguments and waits until it is ready (again after a stop or kill). */
@@ -43,7 +50,7 @@ final class OrchestratorProcess implements AutoCloseable {
     }
     log = workDir.resolve("orchestrator-" + (++starts) + ".log");
     List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
-        jar().toString(), "--server.port=" + port));
+        jar.toString(), "--server.port=" + port));
     command.addAll(List.of(arguments));
     process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();

@@ -82,13 +82,11 @@ final class RestUpgradeDriver {
       if (get("/process-instance?processInstanceIds=" + instance).isEmpty()) {
         return passed;
       }
-      JsonNode incidents = get("/incident?processInstanceId=" + instance);
-      if (!incidents.isEmpty()) {
-        String at = incidents.get(0).path("activityId").asText();
-        if (at.equals(stopAt)) {
-          return passed;
-        }
-        throw new AssertionError("incident at " + at + ": " + incidents.get(0).path("incidentMessage").asText());
+      JsonNode incident = incident(instance);
+      if (incident != null && incident.path("activityId").asText().equals(stopAt)) {
+        return passed;
+      } else if (incident != null) {
+        throw failure(incident);
       }
       JsonNode tasks = get("/task?processInstanceId=" + instance);
       JsonNode external = get("/external-task?processInstanceId=" + instance);
@@ -113,12 +111,11 @@ final class RestUpgradeDriver {
   String awaitIncident(String instance, String activity, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      for (JsonNode incident : get("/incident?processInstanceId=" + instance)) {
-        if (incident.path("activityId").asText().equals(activity)) {
-          return incident.path("incidentMessage").asText();
-        }
-        throw new AssertionError("incident at " + incident.path("activityId").asText() + " instead of " + activity + ": "
-            + incident.path("incidentMessage").asText());
+      JsonNode incident = incident(instance);
+      if (incident != null && incident.path("activityId").asText().equals(activity)) {
+        return incident.path("incidentMessage").asText();
+      } else if (incident != null) {
+        throw failure(incident);
       }
       Thread.sleep(200);
     }
@@ -135,10 +132,9 @@ final class RestUpgradeDriver {
       if (get("/process-instance?processInstanceIds=" + instance).isEmpty()) {
         return null;
       }
-      JsonNode incidents = get("/incident?processInstanceId=" + instance);
-      if (!incidents.isEmpty()) {
-        throw new AssertionError("incident at " + incidents.get(0).path("activityId").asText() + ": "
-            + incidents.get(0).path("incidentMessage").asText());
+      JsonNode incident = incident(instance);
+      if (incident != null) {
+        throw failure(incident);
       }
       JsonNode tasks = get("/task?processInstanceId=" + instance);
       if (!tasks.isEmpty()) {
@@ -172,6 +168,15 @@ final class RestUpgradeDriver {
     ObjectNode body = JSON.createObjectNode();
     body.set("variables", variables(variables));
     call(user, "POST", "/task/" + task.path("id").asText() + "/submit-form", body);
+  }
+
+  private JsonNode incident(String instance) throws Exception {
+    JsonNode incidents = get("/incident?processInstanceId=" + instance);
+    return incidents.isEmpty() ? null : incidents.get(0);
+  }
+
+  private static AssertionError failure(JsonNode incident) {
+    return new AssertionError("incident at " + incident.path("activityId").asText() + ": " + incident.path("incidentMessage").asText());
   }
 
   private String candidateGroup(JsonNode task) throws Exception {

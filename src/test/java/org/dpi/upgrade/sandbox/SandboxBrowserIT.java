@@ -3,12 +3,14 @@ package org.dpi.upgrade.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.options.AriaRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.regex.Pattern;
 import org.dpi.upgrade.testing.CamundaBrowser;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -60,9 +62,9 @@ class SandboxBrowserIT {
 
     operator.getByText("Start process").first().click();
     operator.getByText("MOSIP upgrade 1.2.0.1 → 1.2.1.0").click();
-    operator.getByLabel("Environment").fill("sandbox");
-    operator.getByLabel("Change ticket").fill(TICKET);
-    operator.getByLabel("Maintenance window").fill("Sat 22:00-06:00 UTC");
+    field(operator, "Environment").fill("sandbox");
+    field(operator, "Change ticket").fill(TICKET);
+    field(operator, "Maintenance window").fill("Sat 22:00-06:00 UTC");
     operator.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Start").setExact(true)).click();
     String instance = waitForInstance(rest);
 
@@ -81,9 +83,9 @@ class SandboxBrowserIT {
       for (String answer : FORMS.get(key)) {
         int equals = answer.indexOf('=');
         if (equals > 0) {
-          page.getByLabel(answer.substring(0, equals), new Page.GetByLabelOptions().setExact(true)).fill(answer.substring(equals + 1));
+          field(page, answer.substring(0, equals)).fill(answer.substring(equals + 1));
         } else {
-          page.getByLabel(answer, new Page.GetByLabelOptions().setExact(true)).check();
+          field(page, answer).check();
         }
       }
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Complete")).click();
@@ -95,6 +97,11 @@ class SandboxBrowserIT {
     assertThat(seenInCockpit).isTrue();
     assertThat(rest.finishedActivities(instance)).contains("End_RolledBack");
     assertThat(SandboxState.differences(restorePoint, run.state())).as("the targets against the restore point").isEmpty();
+  }
+
+  /** The form field with exactly this label (a required field's label ends with '*'). */
+  private static Locator field(Page page, String label) {
+    return page.getByLabel(Pattern.compile("^" + Pattern.quote(label) + "\\*?$"));
   }
 
   private static Page page(SandboxRun run, String user) {

@@ -21,7 +21,7 @@ final class SandboxRun implements ExtensionContext.Store.CloseableResource {
   static final Duration UPGRADE = Duration.ofMinutes(10);
 
   final Path workDir = Path.of("target/sandbox-it").toAbsolutePath();
-  final OrchestratorProcess orchestrator = new OrchestratorProcess(workDir);
+  final OrchestratorProcess orchestrator;
   /** The output of the first start: its first screen shows the users' one-time passwords. */
   final String firstStart;
   final Map<String, String> passwords;
@@ -31,6 +31,7 @@ final class SandboxRun implements ExtensionContext.Store.CloseableResource {
   SortedMap<String, String> restorePoint;
 
   private SandboxRun() throws Exception {
+    orchestrator = new OrchestratorProcess(workDir);
     orchestrator.start(FIRST_START, "--sandbox.reset", "--sandbox.vendor-defect");
     firstStart = orchestrator.output();
     passwords = orchestrator.printedPasswords();

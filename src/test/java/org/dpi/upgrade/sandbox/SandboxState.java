@@ -74,22 +74,29 @@ final class SandboxState {
     return state;
   }
 
-  /** What differs between two states, one line per entry: added, removed, or changed with both values' starts. */
+  /** What differs between two states, one line per entry: added, removed, or changed with both values where they part. */
   static List<String> differences(SortedMap<String, String> before, SortedMap<String, String> after) {
     List<String> differences = new ArrayList<>();
     before.forEach((what, content) -> {
       if (!after.containsKey(what)) {
         differences.add("removed: " + what);
       } else if (!after.get(what).equals(content)) {
-        differences.add("changed: " + what + "\n    before: " + cut(content) + "\n    after:  " + cut(after.get(what)));
+        String other = after.get(what);
+        int at = 0;
+        while (at < content.length() && at < other.length() && content.charAt(at) == other.charAt(at)) {
+          at++;
+        }
+        differences.add("changed: " + what + " at character " + at + "\n    before: " + window(content, at)
+            + "\n    after:  " + window(other, at));
       }
     });
     after.keySet().stream().filter(what -> !before.containsKey(what)).forEach(what -> differences.add("added: " + what));
     return differences;
   }
 
-  private static String cut(String text) {
-    return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+  private static String window(String text, int at) {
+    return (at > 80 ? "..." : "") + text.substring(Math.max(0, at - 80), Math.min(text.length(), at + 220))
+        + (at + 220 < text.length() ? "..." : "");
   }
 
   private static void kubernetes(SortedMap<String, String> state, String kubeconfig) throws Exception {

@@ -2,15 +2,19 @@ package org.dpi.upgrade.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.SortedMap;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -19,10 +23,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * target in its new state. Runs last: it leaves the sandbox at 1.2.1.0.
  */
 @ExtendWith(SandboxRun.Extension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Order(3)
 class SandboxUpgradeIT {
 
   @Test
+  @Order(1)
   void theUpgradeEndsWithMosipOn121AndEveryTargetInItsNewState(SandboxRun run) throws Exception {
     SortedMap<String, String> before = run.state();
     RestUpgradeDriver driver = run.driver();
@@ -46,7 +52,7 @@ class SandboxUpgradeIT {
     // PostgreSQL: MOSIP on the 16 server, every upgrade.csv row applied there
     assertThat(driver.history(instance)).containsEntry("postgresServer", "new");
     Properties parts = new Properties();
-    try (var in = java.nio.file.Files.newBufferedReader(run.sandbox().resolve("parts.properties"))) {
+    try (var in = Files.newBufferedReader(run.sandbox().resolve("parts.properties"))) {
       parts.load(in);
     }
     int port16 = Integer.parseInt(parts.getProperty("postgresql.mosip-16.port"));
@@ -63,12 +69,25 @@ class SandboxUpgradeIT {
         .map(e -> e.getKey().substring("s3 new-minio ".length()) + " " + e.getValue()).toList();
     assertThat(oldObjects).hasSizeGreaterThan(50);
     assertThat(newObjects).isEqualTo(oldObjects);
-    assertThat(oldObjects.get(0)).contains("metadata {").contains("source=REGISTRATION_CLIENT");
+    assertThat(oldObjects).filteredOn(o -> o.startsWith("packet-manager/") && o.contains(".zip ")).hasSize(72)
+        .allMatch(o -> o.contains("source=REGISTRATION_CLIENT"));
 
     // config: the migrated branch pushed, with the decisions on top of the migration
     assertThat(before).doesNotContainKey("git refs/heads/upgrade-1.2.1.0");
     assertThat(after).containsKey("git refs/heads/upgrade-1.2.1.0");
     assertThat(driver.history(instance).get("configAdjudicationCommit")).isNotBlank();
+  }
+
+  /** After all those Helm installs (helm-java's Go runtime takes SIGTERM over), a stop still stops everything. */
+  @Test
+  @Order(2)
+  void sigtermStopsTheOrchestratorAndTheSandboxsServers(SandboxRun run) throws Exception {
+    assertThat(run.orchestrator.stop(Duration.ofMinutes(2))).isEqualTo(143);
+    try (var data = Files.list(run.sandbox().resolve("postgresql"))) {
+      assertThat(data.filter(dir -> !dir.endsWith("binaries")).toList()).hasSize(4)
+          .allSatisfy(dir -> assertThat(dir.resolve("postmaster.pid")).doesNotExist());
+    }
+    assertThat(run.orchestrator.output()).contains("Process Engine default closed");
   }
 
   private static List<String> query(int port, String database, String sql) throws Exception {
