@@ -14,6 +14,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.camunda.spin.plugin.variable.value.JsonValue;
 import org.dpi.upgrade.process.MosipUpgradeDriver;
 
 /**
@@ -25,9 +26,12 @@ import org.dpi.upgrade.process.MosipUpgradeDriver;
 final class RestUpgradeDriver {
 
   static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
-  /** The demo user of each candidate group. */
-  static final Map<String, String> USER_OF_GROUP = Map.of("operators", "demo-operator", "dba", "demo-dba",
-      "config-reviewers", "demo-reviewer", "managers", "demo-manager");
+  /**
+   * The demo users of each candidate group, in the order they take a task: a gate that needs several
+   * approvers (the schema upgrade: two DBAs) is answered by the next one who has not answered it yet.
+   */
+  static final Map<String, List<String>> USERS_OF_GROUP = Map.of("operators", List.of("demo-operator"),
+      "dba", List.of("demo-dba", "demo-dba2"), "config-reviewers", List.of("demo-reviewer"), "managers", List.of("demo-manager"));
   /** A decision for each group of rows the sandbox's config migration leaves to the reviewer. */
   static final String SANDBOX_DECISIONS = """
       application-default.properties | update-if-old-value-takes-priority = keep-old
@@ -123,8 +127,8 @@ final class RestUpgradeDriver {
   }
 
   /**
-   * Waits (for the automated steps) until the instance waits at a user task, and returns it with
-   * its candidate group ({@code candidateGroup}); null when the instance ended. Fails on an incident.
+   * Waits (for the automated steps) until the instance waits at a user task, and returns it; null
+   * when the instance ended. Fails on an incident.
    */
   JsonNode nextUserTask(String instance, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -138,9 +142,7 @@ final class RestUpgradeDriver {
       }
       JsonNode tasks = get("/task?processInstanceId=" + instance);
       if (!tasks.isEmpty()) {
-        ObjectNode task = (ObjectNode) tasks.get(0);
-        task.put("candidateGroup", candidateGroup(task));
-        return task;
+        return tasks.get(0);
       }
       Thread.sleep(200);
     }
@@ -157,17 +159,31 @@ final class RestUpgradeDriver {
   }
 
   /**
-   * The one place user tasks are completed: the answers go with the task's own completion (its
-   * form's submit, as Tasklist sends it), by the demo user of the task's candidate group.
+   * The one place user tasks are completed: claimed, then the answers go with the task's own
+   * completion (its form's submit, as Tasklist sends it), by the demo user of the task's candidate group
+   * ({@link #userFor}).
    */
   private void complete(JsonNode task, Map<String, Object> variables) throws Exception {
     if (variables == null) {
       throw new AssertionError("no answers for user task " + task.path("taskDefinitionKey").asText());
     }
-    String user = USER_OF_GROUP.get(candidateGroup(task));
+    String user = userFor(task);
+    call(user, "POST", "/task/" + task.path("id").asText() + "/claim", JSON.createObjectNode().put("userId", user));
     ObjectNode body = JSON.createObjectNode();
     body.set("variables", variables(variables));
     call(user, "POST", "/task/" + task.path("id").asText() + "/submit-form", body);
+  }
+
+  /** The demo user who answers {@code task}: of its candidate group, the first who has not answered this gate of this instance. */
+  String userFor(JsonNode task) throws Exception {
+    List<String> answered = new ArrayList<>();
+    for (JsonNode done : get("/history/task?finished=true&processInstanceId=" + task.path("processInstanceId").asText()
+        + "&taskDefinitionKey=" + task.path("taskDefinitionKey").asText())) {
+      answered.add(done.path("assignee").asText());
+    }
+    String group = candidateGroup(task);
+    return USERS_OF_GROUP.get(group).stream().filter(user -> !answered.contains(user)).findFirst()
+        .orElseThrow(() -> new AssertionError("no demo user of " + group + " left for " + task.path("taskDefinitionKey").asText()));
   }
 
   private JsonNode incident(String instance) throws Exception {
@@ -243,9 +259,16 @@ final class RestUpgradeDriver {
     return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
   }
 
+  /** Variables as the REST API takes them; a Spin JSON value as its serialized text with type Json. */
   private static ObjectNode variables(Map<String, Object> values) {
     ObjectNode variables = JSON.createObjectNode();
-    values.forEach((name, value) -> variables.putObject(name).set("value", JSON.valueToTree(value)));
+    values.forEach((name, value) -> {
+      if (value instanceof JsonValue json) {
+        variables.putObject(name).put("value", json.getValueSerialized()).put("type", "Json");
+      } else {
+        variables.putObject(name).set("value", JSON.valueToTree(value));
+      }
+    });
     return variables;
   }
 }
