@@ -79,7 +79,8 @@ class SandboxBrowserIT {
       if (key.equals("Task_GoNoGo")) {
         seenInCockpit = followInCockpit(page, run, instance);
       }
-      page.navigate(run.orchestrator.url() + "/camunda/app/tasklist/default/#/?task=" + task.path("id").asText());
+      CamundaBrowser.open(page, run.orchestrator.url() + "/camunda/app/tasklist/default/#/?task=" + task.path("id").asText(),
+          p -> p.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Claim")));
       page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Claim")).click();
       for (String answer : FORMS.get(key)) {
         int equals = answer.indexOf('=');
@@ -130,8 +131,8 @@ class SandboxBrowserIT {
 
   /** Cockpit, as the manager: the instance with its business key and where it waits in the diagram. */
   private static boolean followInCockpit(Page manager, SandboxRun run, String instance) {
-    manager.navigate(run.orchestrator.url() + "/camunda/app/cockpit/default/#/process-instance/" + instance + "/runtime");
-    manager.getByText(TICKET).first().waitFor();
+    CamundaBrowser.open(manager, run.orchestrator.url() + "/camunda/app/cockpit/default/#/process-instance/" + instance + "/runtime",
+        p -> p.getByText(TICKET));
     manager.locator("[data-element-id='Task_GoNoGo']").first().waitFor();
     assertThat((String) manager.evaluate("getComputedStyle(document.body, '::before').content")).contains(Sandbox.NOTICE);
     return true;

@@ -3,14 +3,17 @@ package org.dpi.upgrade.testing;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.TimeoutError;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
@@ -49,7 +52,7 @@ public final class CamundaBrowser implements TestWatcher, AfterAllCallback {
       BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1400, 1000));
       context.setDefaultTimeout(30_000);
       Page page = context.newPage();
-      page.navigate(url + "/camunda/app/tasklist/default/");
+      open(page, url + "/camunda/app/tasklist/default/", p -> p.getByPlaceholder("Username"));
       page.getByPlaceholder("Username").fill(user);
       page.getByPlaceholder("Password").fill(password);
       page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
@@ -57,6 +60,26 @@ public final class CamundaBrowser implements TestWatcher, AfterAllCallback {
       page.getByText("Start process").first().waitFor();
       return page;
     });
+  }
+
+  /**
+   * Opens {@code url} in {@code page} until {@code shown} is visible, loading it again up to four times:
+   * the Camunda webapps give up for good (an endless spinner) when their modules take too long to load
+   * on a busy machine, and a second load finds them in the browser's cache.
+   */
+  public static void open(Page page, String url, Function<Page, Locator> shown) {
+    page.navigate(url);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        shown.apply(page).first().waitFor(new Locator.WaitForOptions().setTimeout(45_000));
+        return;
+      } catch (TimeoutError e) {
+        if (attempt == 4) {
+          throw e;
+        }
+        page.reload();
+      }
+    }
   }
 
   @Override
