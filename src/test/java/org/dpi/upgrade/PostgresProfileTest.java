@@ -61,7 +61,7 @@ class PostgresProfileTest {
     List<String> resources = engine.getRepositoryService().getDeploymentResourceNames(definition.getDeploymentId());
     assertThat(resources).contains("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.bpmn",
         "processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml", "forms/go-no-go.form", "forms/mosip-upgrade-start.form");
-    assertThat(resources.stream().filter(r -> r.endsWith(".form"))).hasSize(15);
+    assertThat(resources.stream().filter(r -> r.endsWith(".form"))).hasSize(16);
     assertThat(engine.getIdentityService().createUserQuery().userIdIn("demo-operator", "demo-dba").count()).isZero();
     assertThat(engine.getIdentityService().checkPassword("admin", "admin-test-secret")).isTrue();
   }

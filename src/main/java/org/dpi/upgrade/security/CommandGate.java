@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.AbstractQuery;
 import org.camunda.bpm.engine.impl.ProcessInstanceModificationBuilderImpl;
 import org.camunda.bpm.engine.impl.ProcessInstantiationBuilderImpl;
@@ -49,6 +50,7 @@ import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.variable.VariableMap;
 import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.variable.value.TypedValue;
+import org.dpi.upgrade.process.BreakGlass;
 import org.dpi.upgrade.process.DeployedForms;
 import org.dpi.upgrade.process.FormSchema;
 import org.dpi.upgrade.process.InputPaths;
@@ -73,7 +75,8 @@ import org.dpi.upgrade.worker.StepWorker;
  *       recorded ({@link BreakGlass}).</li>
  * </ul>
  * Refusals answer 400 (invalid input) or 403 (forbidden action) with one sentence naming each
- * problem, and nothing changes.
+ * problem, and nothing changes; a refusal thrown by a listener inside a command (answers, four-eyes)
+ * leaves the engine as itself, not wrapped.
  */
 public class CommandGate extends CommandInterceptor {
 
@@ -134,18 +137,32 @@ public class CommandGate extends CommandInterceptor {
     if (INSIDE.get() != null) {
       return next.execute(command);
     }
-    CommandContext context = Context.getCommandContext();
-    Authentication authentication = context == null ? null : context.getAuthentication();
-    if (authentication == null || authentication.getUserId() == null) {
-      return next.execute(command);
-    }
     INSIDE.set(Boolean.TRUE);
     try {
-      check(command, context, Caller.of(authentication));
+      CommandContext context = Context.getCommandContext();
+      Authentication authentication = context == null ? null : context.getAuthentication();
+      if (authentication != null && authentication.getUserId() != null) {
+        check(command, context, Caller.of(authentication));
+      }
       return next.execute(command);
+    } catch (ProcessEngineException e) {
+      throw refusalIn(e);
     } finally {
       INSIDE.remove();
     }
+  }
+
+  /**
+   * The engine wraps what a listener throws (e.g. {@code CompletionGuard}'s refusal) into a generic
+   * exception, answered 500 and logged with its stack trace; a refusal inside is thrown as itself.
+   */
+  private static ProcessEngineException refusalIn(ProcessEngineException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof Refusal.InvalidInputException || cause instanceof Refusal.ForbiddenActionException) {
+        return (ProcessEngineException) cause;
+      }
+    }
+    return e;
   }
 
   void check(Command<?> command, CommandContext context, Caller caller) {
@@ -201,12 +218,12 @@ public class CommandGate extends CommandInterceptor {
     }
     Collection<String> written = writtenVariables(command);
     if (written != null) {
-      String definitionId = definitionOfVariableWrite(context, command);
-      Set<String> protectedNames = written.stream().filter(n -> isProtected(context, definitionId, n))
+      Scope scope = scopeOfVariableWrite(context, command);
+      Set<String> protectedNames = written.stream().filter(n -> isProtected(context, scope.definitionId(), n))
           .collect(Collectors.toCollection(LinkedHashSet::new));
       return protectedNames.isEmpty() ? null
           : new Breach("change the protected variables " + protectedNames + " (answers are given only by completing their task)",
-              false, null, null);
+              false, null, scope.processInstanceId());
     }
     return null;
   }
@@ -360,19 +377,18 @@ public class CommandGate extends CommandInterceptor {
     return names;
   }
 
-  /** The process definition whose variables a write touches (null for batches: every name is then checked as reserved). */
-  private static String definitionOfVariableWrite(CommandContext context, Command<?> command) {
+  /** The instance whose variables a write touches (unknown for batches: every name is then checked as reserved). */
+  private static Scope scopeOfVariableWrite(CommandContext context, Command<?> command) {
     String entityId = command instanceof SetVariablesToProcessInstancesBatchCmd ? null : field(command, "entityId");
-    if (entityId == null) {
-      return null;
-    }
-    ExecutionEntity execution = context.getExecutionManager().findExecutionById(entityId);
+    ExecutionEntity execution = entityId == null ? null : context.getExecutionManager().findExecutionById(entityId);
     if (execution != null) {
-      return execution.getProcessDefinitionId();
+      return new Scope(execution.getProcessDefinitionId(), execution.getProcessInstanceId());
     }
-    TaskEntity task = context.getTaskManager().findTaskById(entityId);
-    return task == null ? null : task.getProcessDefinitionId();
+    TaskEntity task = entityId == null ? null : context.getTaskManager().findTaskById(entityId);
+    return task == null ? new Scope(null, null) : new Scope(task.getProcessDefinitionId(), task.getProcessInstanceId());
   }
+
+  private record Scope(String definitionId, String processInstanceId) {}
 
   private static boolean userCommand(Command<?> command) {
     return command instanceof StartProcessInstanceCmd || command instanceof SubmitStartFormCmd

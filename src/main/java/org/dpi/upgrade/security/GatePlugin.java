@@ -7,6 +7,7 @@ import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
 import org.camunda.bpm.engine.impl.interceptor.CommandInterceptor;
 import org.camunda.bpm.engine.impl.persistence.GenericManagerFactory;
+import org.camunda.bpm.engine.impl.persistence.deploy.Deployer;
 import org.dpi.upgrade.process.InputPaths;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,8 @@ import org.springframework.stereotype.Component;
 /**
  * Puts the gates into the engine, so that they hold for every client (REST API, webapps, Java API):
  * the {@link CommandGate} before every command, the {@link GateParseListener} on every deployed
- * diagram, and the {@link WorkerLoginPolicy} user store.
+ * diagram, the {@link AnswerScopeCheck} on every new deployment, and the {@link WorkerLoginPolicy}
+ * user store.
  */
 @Component
 public class GatePlugin extends AbstractProcessEnginePlugin {
@@ -34,6 +36,10 @@ public class GatePlugin extends AbstractProcessEnginePlugin {
         ? new ArrayList<>() : new ArrayList<>(configuration.getCustomPostBPMNParseListeners());
     listeners.add(new GateParseListener());
     configuration.setCustomPostBPMNParseListeners(listeners);
+    List<Deployer> deployers = configuration.getCustomPostDeployers() == null
+        ? new ArrayList<>() : new ArrayList<>(configuration.getCustomPostDeployers());
+    deployers.add(new AnswerScopeCheck());
+    configuration.setCustomPostDeployers(deployers);
     configuration.setIdentityProviderSessionFactory(new GenericManagerFactory(WorkerLoginPolicy.class));
   }
 

@@ -254,8 +254,8 @@ class MosipDatabaseStepsProcessTest {
         return;
       }
       if (!DATABASE_TOPIC_ACTIVITIES.contains(activity)) {
-        Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
-        if (task != null) {
+        boolean userTask = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).count() > 0;
+        if (userTask) {
           complete(instance, activity, ANSWERS.getOrDefault(activity, Map.of()));
         } else {
           completeByHand(instance);
@@ -273,8 +273,7 @@ class MosipDatabaseStepsProcessTest {
   static final Map<String, Map<String, Object>> ANSWERS = MosipUpgradeDriver.happyAnswers();
 
   private void complete(ProcessInstance instance, String activity, Map<String, Object> variables) {
-    Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).taskDefinitionKey(activity).singleResult();
-    engine.getTaskService().complete(task.getId(), variables);
+    MosipUpgradeDriver.completeUserTask(engine, instance.getId(), activity, variables);
   }
 
   private void completeByHand(ProcessInstance instance) {
@@ -289,9 +288,9 @@ class MosipDatabaseStepsProcessTest {
   private String waitState(ProcessInstance instance) {
     List<Incident> incidents = engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).list();
     assertThat(incidents).as("incidents").extracting(Incident::getIncidentMessage).isEmpty();
-    Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
-    if (task != null) {
-      return task.getTaskDefinitionKey();
+    List<Task> tasks = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).list();
+    if (!tasks.isEmpty()) {
+      return tasks.get(0).getTaskDefinitionKey();
     }
     var external = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId()).list();
     return external.isEmpty() ? null : external.get(0).getActivityId();

@@ -28,13 +28,16 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Base of the attack tests: the started application (REST API on a random port, H2 in memory, the
  * demo users, no workers subscribed), attacked over {@code /engine-rest} with HTTP Basic as the real
- * demo users would. Every subclass shares one application context. Helpers drive an instance as its
+ * demo users would. Every subclass shares one application context; the job executor is off, so
+ * timers fire only when a test executes them. Helpers drive an instance as its
  * users would: the worker account completes external tasks over REST, each group completes its own
  * tasks over REST with the happy-path answers.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "spring.datasource.url=jdbc:h2:mem:attacks;DB_CLOSE_DELAY=-1", "orchestrator.demo-users=true",
-    "camunda.bpm.client.disable-auto-fetching=true", "orchestrator.workers="})
+    "camunda.bpm.client.disable-auto-fetching=true", "orchestrator.workers=",
+    // timers are fired by the tests themselves, with the engine's clock
+    "camunda.bpm.job-execution.enabled=false"})
 abstract class AttackTest {
 
   static final String KEY = "mosip-1.2.0.1-to-1.2.1.0";

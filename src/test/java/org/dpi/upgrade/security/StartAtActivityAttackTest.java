@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.history.UserOperationLogEntry;
+import org.dpi.upgrade.process.BreakGlass;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.ResponseEntity;
 

@@ -1,4 +1,4 @@
-package org.dpi.upgrade.security;
+package org.dpi.upgrade.process;
 
 import org.camunda.bpm.engine.EntityTypes;
 import org.camunda.bpm.engine.history.UserOperationLogEntry;
@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 public final class BreakGlass {
 
   public static final String OPERATION = "BreakGlass";
-  static final String NO_REASON = "no reason given: annotate this entry with the reason";
+  public static final String NO_REASON = "no reason given: annotate this entry with the reason";
 
   private static final Logger LOG = LoggerFactory.getLogger(BreakGlass.class);
 
