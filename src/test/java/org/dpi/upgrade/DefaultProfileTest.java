@@ -2,7 +2,9 @@ package org.dpi.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -60,5 +62,12 @@ class DefaultProfileTest {
     assertThat(engine.getAuthorizationService().createAuthorizationQuery().count()).isEqualTo(authorizations);
     assertThat(engine.getRepositoryService().createDeploymentQuery().count()).isEqualTo(deployments).isEqualTo(1);
     assertThat(startup.getAll().split("users created", -1)).as("passwords are printed once, at creation").hasSize(2);
+  }
+
+  @Test
+  void theDatabaseFilesAreReadableOnlyByTheOrchestratorsUser() throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("orchestrator.mv.db"))))
+        .isEqualTo("rw-------");
   }
 }

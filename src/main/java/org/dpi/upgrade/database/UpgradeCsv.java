@@ -106,9 +106,10 @@ public final class UpgradeCsv {
     if (trimmed.isEmpty()) {
       return;
     }
+    // messages name the line, field and reason, never the text of the line: the file may be anything
     String[] fields = trimmed.split(",", -1);
     if (fields.length != 4) {
-      problems.add("line " + line + ": expected db_name,from_version,to_version,action, got " + fields.length + " field(s): " + trimmed);
+      problems.add("line " + line + ": expected 4 fields db_name,from_version,to_version,action, found " + fields.length);
       return;
     }
     String database = fields[0].strip();
@@ -117,15 +118,18 @@ public final class UpgradeCsv {
     String action = fields[3].strip();
     List<String> wrong = new ArrayList<>();
     if (!DATABASE.matcher(database).matches()) {
-      wrong.add("database name '" + database + "' is not a lower-case identifier");
+      wrong.add("field 1 (db_name) is not a lower-case identifier");
     }
-    if (!VERSION.matcher(from).matches() || !VERSION.matcher(to).matches()) {
-      wrong.add("versions '" + from + "' and '" + to + "' must be non-empty (letters, digits, '.', '_', '-')");
+    if (!VERSION.matcher(from).matches()) {
+      wrong.add("field 2 (from_version) must be a non-empty version (letters, digits, '.', '_', '-')");
+    }
+    if (!VERSION.matcher(to).matches()) {
+      wrong.add("field 3 (to_version) must be a non-empty version (letters, digits, '.', '_', '-')");
     } else if (from.equals(to)) {
-      wrong.add("from and to version are both " + from);
+      wrong.add("fields 2 and 3: from and to version are the same");
     }
     if (!ACTIONS.contains(action)) {
-      wrong.add("unknown action '" + action + "' (upgrade or rollback)");
+      wrong.add("field 4 (action) must be upgrade or rollback");
     }
     if (wrong.isEmpty()) {
       rows.add(new Row(line, database, from, to, action));

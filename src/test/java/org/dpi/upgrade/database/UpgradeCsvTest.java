@@ -23,6 +23,22 @@ class UpgradeCsvTest {
     assertThat(csv.databases()).containsExactly("mosip_kernel", "mosip_otp", "mosip_audit");
   }
 
+  /** Given a file that is not an upgrade.csv (a secrets file, /etc/passwd), nothing of its content is repeated. */
+  @Test
+  void aFileThatIsNotAnUpgradeCsvIsDescribedWithoutItsContent() throws Exception {
+    Fixture fixture = new Fixture(dir);
+    Files.writeString(fixture.csv(), "ORCHESTRATOR_ADMIN_PASSWORD=s3cret-admin\nPGPASSWORD=s3cret,pg,x,y\n"
+        + "root:x:0:0:root:/root:/bin/bash\n");
+    InvalidUpgradeCsvException e = catchThrowableOfType(InvalidUpgradeCsvException.class,
+        () -> UpgradeCsv.load(fixture.csv(), fixture.scripts(), Fixture.DATABASES));
+    assertThat(e.getMessage()).doesNotContain("s3cret").doesNotContain("root").doesNotContain("bash");
+    assertThat(e.problems()).containsExactly(
+        "line 1: expected 4 fields db_name,from_version,to_version,action, found 1",
+        "line 2: field 1 (db_name) is not a lower-case identifier",
+        "line 2: field 4 (action) must be upgrade or rollback",
+        "line 3: expected 4 fields db_name,from_version,to_version,action, found 1");
+  }
+
   @Test
   void everyProblemIsListedWithItsLine() throws Exception {
     Fixture fixture = new Fixture(dir);
@@ -41,10 +57,10 @@ class UpgradeCsvTest {
     InvalidUpgradeCsvException e = catchThrowableOfType(InvalidUpgradeCsvException.class,
         () -> UpgradeCsv.load(fixture.csv(), fixture.scripts(), Fixture.DATABASES));
     assertThat(e.problems()).containsExactlyInAnyOrder(
-        "line 2: expected db_name,from_version,to_version,action, got 3 field(s): mosip_kernel,1.2.0.2,1.3.0",
-        "line 6: unknown action 'migrate' (upgrade or rollback)",
-        "line 9: database name 'Mosip-Ida' is not a lower-case identifier",
-        "line 9: versions '' and '1.2.1.0' must be non-empty (letters, digits, '.', '_', '-')",
+        "line 2: expected 4 fields db_name,from_version,to_version,action, found 3",
+        "line 6: field 4 (action) must be upgrade or rollback",
+        "line 9: field 1 (db_name) is not a lower-case identifier",
+        "line 9: field 2 (from_version) must be a non-empty version (letters, digits, '.', '_', '-')",
         "line 3: script missing: mosip_kernel/sql/1.2.0.3_to_1.3.0_upgrade.sql",
         "line 3: rollback script missing (needed to undo it): mosip_kernel/sql/1.2.0.3_to_1.3.0_rollback.sql",
         "line 5: rollback script missing (needed to undo it): mosip_otp/sql/1.2.0.1_to_1.2.1.0_rollback.sql",
