@@ -24,13 +24,13 @@ import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
  *   <li>{@code distinctFrom = Task_A,Task_B}: a user who completed one of those tasks in this
  *       instance cannot complete this one;</li>
  *   <li>on a multi-instance task, nobody completes two of its instances;</li>
- *   <li>{@code approvals = decision=approve} with {@code approvalRecord = variable} on a parallel
- *       multi-instance task: N of M approvals. Each completion counts {@code nrOfApprovals} or
- *       {@code nrOfRejections} on the multi-instance body (its completion condition reads them),
- *       adds a line to the record variable, and tells the open instances in their description who
- *       approved and how many approvals are still needed. The decision variable is set on the
- *       process once decided: the approving value after the last approval, the rejecting value at
- *       the first rejection.</li>
+ *   <li>{@code approvals = decision=approve} on a parallel multi-instance task: N of M approvals.
+ *       Each completion counts {@code nrOfApprovals} or {@code nrOfRejections} on the multi-instance
+ *       body (its completion condition reads them), adds a line "user: answer (comment)" to the
+ *       process variable {@code approvalRecord} (comment: the answer named by {@code approvalComment}),
+ *       and tells the open instances in their description who approved and how many approvals are
+ *       still needed. The decision variable is set on the process once decided: the approving value
+ *       after the last approval, the rejecting value at the first rejection.</li>
  * </ul>
  * The user who completes a task becomes its assignee, so history and Tasklist show who answered.
  * Completions without an authenticated user (the application's own code) are not restricted; admins
@@ -93,7 +93,7 @@ final class Approvers {
 
     ExecutionEntity instance = body.getProcessInstance();
     String user = task.getAssignee() == null ? "(system)" : task.getAssignee();
-    Object comment = task.getExecution().getVariableLocal("dbaComment");
+    Object comment = rules.containsKey("approvalComment") ? task.getExecution().getVariableLocal(rules.get("approvalComment")) : null;
     String record = rules.getOrDefault("approvalRecord", variable + "Record");
     Object before = instance.getVariableLocal(record);
     instance.setVariableLocal(record, (before == null ? "" : before + "\n") + user + ": " + answer

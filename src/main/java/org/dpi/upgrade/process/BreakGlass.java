@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Records an admin's use of break-glass powers (an action the gates refuse to everyone else): one
  * WARN log line and one user-operation-log entry of type {@value #OPERATION} (Cockpit, REST
  * {@code /history/user-operation}) naming the user, the instance, the rule set aside and the
- * reason. The reason is the annotation the admin gave the action (modification, restart,
- * migration); without one it says so, and the admin adds it to the entry afterwards.
+ * reason. The reason is the annotation the admin gave a process-instance modification; without one
+ * the entry says so, and the admin adds it afterwards.
  */
 public final class BreakGlass {
 

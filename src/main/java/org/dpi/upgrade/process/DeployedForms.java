@@ -12,6 +12,7 @@ import org.camunda.bpm.engine.impl.persistence.entity.ResourceEntity;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**
@@ -40,19 +41,42 @@ public final class DeployedForms {
     return of(context, processDefinitionId, definition.getInitial().getId());
   }
 
-  /** The answer fields of every form the definition uses: only their own start or task sets them. */
+  /**
+   * The answer fields of every form the definition uses, which only their own start or task sets. An
+   * answer a step pre-fills (its input parameter copies a value, e.g. the adjudication template that
+   * config.migrate writes) is not among them: the step may write it, the task's completion decides it.
+   */
   public static Set<String> answersOf(CommandContext context, String processDefinitionId) {
     ProcessDefinitionEntity definition = cache(context).findDeployedProcessDefinitionById(processDefinitionId);
     Map<String, FormSchema> forms = forms(context, definition.getDeploymentId());
     BpmnModelInstance model = model(context, processDefinitionId);
     Set<String> answers = new LinkedHashSet<>();
     for (UserTask task : model.getModelElementsByType(UserTask.class)) {
-      add(answers, forms.get(task.getCamundaFormRef()));
+      FormSchema form = forms.get(task.getCamundaFormRef());
+      if (form != null) {
+        Set<String> prefilled = prefilled(task);
+        form.answers().stream().filter(a -> !prefilled.contains(a)).forEach(answers::add);
+      }
     }
     for (StartEvent start : model.getModelElementsByType(StartEvent.class)) {
-      add(answers, forms.get(start.getCamundaFormRef()));
+      FormSchema form = forms.get(start.getCamundaFormRef());
+      if (form != null) {
+        answers.addAll(form.answers());
+      }
     }
     return answers;
+  }
+
+  /** Input parameters of the task that start with a value rather than empty. */
+  private static Set<String> prefilled(UserTask task) {
+    Set<String> names = new LinkedHashSet<>();
+    if (task.getExtensionElements() != null) {
+      task.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list().stream()
+          .flatMap(io -> io.getCamundaInputParameters().stream())
+          .filter(p -> p.getTextContent() != null && !p.getTextContent().isBlank())
+          .forEach(p -> names.add(p.getCamundaName()));
+    }
+    return names;
   }
 
   /** Forms by id, parsed from the resources given (e.g. a deployment being parsed). */
@@ -63,12 +87,6 @@ public final class DeployedForms {
       forms.put(form.id(), form);
     });
     return forms;
-  }
-
-  private static void add(Set<String> answers, FormSchema form) {
-    if (form != null) {
-      answers.addAll(form.answers());
-    }
   }
 
   private static Map<String, FormSchema> forms(CommandContext context, String deploymentId) {

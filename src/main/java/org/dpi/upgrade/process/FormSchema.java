@@ -191,7 +191,7 @@ public final class FormSchema {
   }
 
   /** The plain value of a variable given plainly or as a typed value (JSON values as their text). */
-  static Object plain(Object value) {
+  public static Object plain(Object value) {
     if (value instanceof SerializableValue serializable) {
       return serializable.getValueSerialized();
     }

@@ -49,7 +49,6 @@ import org.camunda.bpm.engine.impl.persistence.entity.TaskEntity;
 import org.camunda.bpm.engine.impl.util.ClockUtil;
 import org.camunda.bpm.engine.variable.VariableMap;
 import org.camunda.bpm.engine.variable.Variables;
-import org.camunda.bpm.engine.variable.value.TypedValue;
 import org.dpi.upgrade.process.BreakGlass;
 import org.dpi.upgrade.process.DeployedForms;
 import org.dpi.upgrade.process.FormSchema;
@@ -287,7 +286,7 @@ public class CommandGate extends CommandInterceptor {
       for (String name : typed.keySet()) {
         FormSchema.Field field = form.field(name);
         if (field != null && field.readonly()) {
-          if (!Objects.equals(plain(typed.getValueTyped(name)), plain(task.getVariableTyped(name)))) {
+          if (!Objects.equals(shown(typed.getValueTyped(name)), shown(task.getVariableTyped(name)))) {
             problems.add("'" + name + "' is shown read-only and cannot be changed");
           }
         } else {
@@ -345,7 +344,7 @@ public class CommandGate extends CommandInterceptor {
       return;
     }
     List<String> refused = variables.entrySet().stream()
-        .filter(e -> !(e.getKey().equals(StepWorker.ROLLBACK_REQUESTED) && Boolean.FALSE.equals(plain(e.getValue()))))
+        .filter(e -> !(e.getKey().equals(StepWorker.ROLLBACK_REQUESTED) && Boolean.FALSE.equals(FormSchema.plain(e.getValue()))))
         .map(Map.Entry::getKey).filter(n -> isProtected(context, definitionId, n)).toList();
     if (!refused.isEmpty()) {
       throw Refusal.forbidden(caller.userId(), caller + " may not set the protected variables " + refused
@@ -414,15 +413,10 @@ public class CommandGate extends CommandInterceptor {
         : "run " + name.replaceFirst("Cmd$", "");
   }
 
-  /** The annotation an admin gave a modification, restart or migration: the reason of the break-glass. */
+  /** The annotation an admin gave a process-instance modification: the reason of the break-glass. */
   private static String reasonOf(Command<?> command) {
-    for (String holder : List.of("builder", "instantiationBuilder")) {
-      Object builder = fieldOrNull(command, holder);
-      if (builder != null && fieldOrNull(builder, "annotation") instanceof String annotation) {
-        return annotation;
-      }
-    }
-    return null;
+    Object builder = fieldOrNull(command, "builder");
+    return builder != null && fieldOrNull(builder, "annotation") instanceof String annotation ? annotation : null;
   }
 
   private static String name(ProcessDefinitionEntity definition) {
@@ -435,8 +429,9 @@ public class CommandGate extends CommandInterceptor {
     }
   }
 
-  private static Object plain(Object value) {
-    Object plain = value instanceof TypedValue typed ? typed.getValue() : value;
+  /** A read-only field's value as the form shows it (an empty text is no value). */
+  private static Object shown(Object value) {
+    Object plain = FormSchema.plain(value);
     return plain instanceof String s && s.isEmpty() ? null : plain;
   }
 
