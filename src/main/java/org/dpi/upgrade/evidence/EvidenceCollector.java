@@ -103,7 +103,16 @@ public class EvidenceCollector {
     if (instance == null) {
       throw new EvidenceNotFoundException(processInstanceId);
     }
-    return new Sources(instance).evidence();
+    return new Sources(instance, true).evidence();
+  }
+
+  /** The most recent upgrades (running and finished), newest first: who, when, how they ended. */
+  public List<Evidence.Run> recent(int max) {
+    return history.createHistoricProcessInstanceQuery().orderByProcessInstanceStartTime().desc().listPage(0, max).stream()
+        .map(instance -> {
+          Sources sources = new Sources(instance, false);
+          return sources.run(sources.rollbackStart().isPresent() || sources.undone() ? Boolean.TRUE : null);
+        }).toList();
   }
 
   /** One collection run: the instance's history loaded once, then shaped into the sections. */
@@ -119,12 +128,21 @@ public class EvidenceCollector {
     final Map<String, HistoricVariableInstance> variables = new HashMap<>();
     final Map<String, String> undoneBy;
 
-    Sources(HistoricProcessInstance instance) {
+    Sources(HistoricProcessInstance instance, boolean full) {
       this.instance = instance;
       String id = instance.getId();
       model = repository.getBpmnModelInstance(instance.getProcessDefinitionId());
       activities = history.createHistoricActivityInstanceQuery().processInstanceId(id)
           .orderByHistoricActivityInstanceStartTime().asc().orderPartiallyByOccurrence().asc().list();
+      undoneBy = compensationHandlers();
+      if (!full) {
+        updates = List.of();
+        incidents = history.createHistoricIncidentQuery().processInstanceId(id).open().list();
+        taskLogs = List.of();
+        userTasks = List.of();
+        operations = List.of();
+        return;
+      }
       updates = history.createHistoricDetailQuery().processInstanceId(id).variableUpdates()
           .disableCustomObjectDeserialization().orderByTime().asc().orderPartiallyByOccurrence().asc().list().stream()
           .map(HistoricVariableUpdate.class::cast).toList();
@@ -140,7 +158,11 @@ public class EvidenceCollector {
           variables.put(v.getName(), v);
         }
       }
-      undoneBy = compensationHandlers();
+    }
+
+    /** Whether any compensation handler (undo) ran. */
+    boolean undone() {
+      return activities.stream().anyMatch(a -> kind(model.getModelElementById(a.getActivityId())).equals("undo"));
     }
 
     Evidence evidence() {
@@ -154,19 +176,22 @@ public class EvidenceCollector {
           || s.outputs().stream().anyMatch(v -> SHA256.matcher(v.text()).find())).toList();
       List<Evidence.Step> verifications = tasksDone.stream()
           .filter(s -> s.topic().contains("verify") || s.topic().contains("rehearse")).toList();
-      Evidence.Run run = run(rollback);
+      Evidence.Run run = run(rollback == null ? null : Boolean.TRUE);
       return new Evidence(Instant.now(), run, problems(run, timeline, fourEyes, rollback), timeline, approvals,
           fourEyes, checksums(timeline), backups, verifications, rollback, forecast(timeline), plan(), diagram());
     }
 
-    Evidence.Run run(Evidence.Rollback rollback) {
+    /** The run's facts; {@code rolledBack} non-null when a rollback ran. */
+    Evidence.Run run(Boolean rolledBack) {
       Evidence.Outcome outcome;
       String text;
       String state = instance.getState();
       if (instance.getEndTime() == null) {
         outcome = Evidence.Outcome.RUNNING;
-        text = "running: " + activities.stream().filter(a -> a.getEndTime() == null && isTask(a.getActivityId()))
-            .map(a -> "at " + nameOf(a.getActivityId())).collect(Collectors.joining(", "));
+        long open = incidents.stream().filter(HistoricIncident::isOpen).count();
+        text = "waiting " + activities.stream().filter(a -> a.getEndTime() == null && isTask(a.getActivityId()))
+            .map(a -> "at " + nameOf(a.getActivityId())).collect(Collectors.joining(", "))
+            + (open == 0 ? "" : ", " + open + " open incident(s)");
       } else if (HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED.equals(state)
           || HistoricProcessInstance.STATE_INTERNALLY_TERMINATED.equals(state)) {
         outcome = Evidence.Outcome.CANCELLED;
@@ -176,7 +201,7 @@ public class EvidenceCollector {
         String end = activities.stream().filter(a -> a.getActivityType().endsWith("EndEvent"))
             .max(Comparator.comparing(HistoricActivityInstance::getEndTime)).map(HistoricActivityInstance::getActivityId)
             .orElse(instance.getEndActivityId());
-        outcome = rollback != null ? Evidence.Outcome.ROLLED_BACK : Evidence.Outcome.COMPLETED;
+        outcome = rolledBack != null ? Evidence.Outcome.ROLLED_BACK : Evidence.Outcome.COMPLETED;
         text = end == null ? outcome.label : nameOf(end);
       }
       ProcessDefinition definition = repository.getProcessDefinition(instance.getProcessDefinitionId());
