@@ -47,17 +47,17 @@ public class HistoryController {
 
   /** 204 for a manager or admin, else 401/403: the webapps' links ask this before showing themselves. */
   @GetMapping("/history/access")
-  public ResponseEntity<String> canRead(HttpServletRequest request) {
+  public ResponseEntity<?> canRead(HttpServletRequest request) {
     return guarded(request, user -> ResponseEntity.noContent().build());
   }
 
   @GetMapping({"/history", "/history/"})
-  public ResponseEntity<String> list(HttpServletRequest request) {
+  public ResponseEntity<?> list(HttpServletRequest request) {
     return guarded(request, user -> ResponseEntity.ok().contentType(HTML).body(listPage(user, collector.recent(LISTED))));
   }
 
   @GetMapping("/history/{id}")
-  public ResponseEntity<String> page(HttpServletRequest request, @PathVariable String id) {
+  public ResponseEntity<?> page(HttpServletRequest request, @PathVariable String id) {
     return guarded(request, id, user -> {
       Evidence evidence = collector.collect(id);
       return ResponseEntity.ok().contentType(HTML).body(EvidenceHtml.forScreen(evidence, navigation(user, evidence)));
@@ -65,14 +65,14 @@ public class HistoryController {
   }
 
   @GetMapping("/history/{id}/evidence.html")
-  public ResponseEntity<String> html(HttpServletRequest request, @PathVariable String id) {
+  public ResponseEntity<?> html(HttpServletRequest request, @PathVariable String id) {
     return guarded(request, id, user -> ResponseEntity.ok().contentType(HTML)
         .header(HttpHeaders.CONTENT_DISPOSITION, attachment("evidence-" + id + ".html"))
         .body(EvidenceHtml.forScreen(collector.collect(id), "")));
   }
 
   @GetMapping("/history/{id}/evidence.pdf")
-  public ResponseEntity<byte[]> pdf(HttpServletRequest request, @PathVariable String id) {
+  public ResponseEntity<?> pdf(HttpServletRequest request, @PathVariable String id) {
     return guarded(request, id, user -> ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
         .header(HttpHeaders.CONTENT_DISPOSITION, attachment("evidence-" + id + ".pdf"))
         .body(EvidencePdf.render(collector.collect(id))));
@@ -80,12 +80,11 @@ public class HistoryController {
 
   /** The PDF attached to the instance when it ended ({@link EvidenceAttachment}). */
   @GetMapping("/history/{id}/attached.pdf")
-  public ResponseEntity<byte[]> attached(HttpServletRequest request, @PathVariable String id) {
+  public ResponseEntity<?> attached(HttpServletRequest request, @PathVariable String id) {
     return guarded(request, id, user -> {
       Attachment attachment = EvidenceAttachment.find(engine.getTaskService(), id);
       if (attachment == null) {
-        return ResponseEntity.status(404).contentType(TEXT)
-            .body("No evidence pack is attached to this upgrade: it is attached when the upgrade ends.".getBytes(StandardCharsets.UTF_8));
+        return refusal(404, "No evidence pack is attached to this upgrade: it is attached when the upgrade ends.");
       }
       try (InputStream in = engine.getTaskService().getAttachmentContent(attachment.getId())) {
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_PDF)
@@ -96,34 +95,31 @@ public class HistoryController {
     });
   }
 
-  private <T> ResponseEntity<T> guarded(HttpServletRequest request, String id, Function<String, ResponseEntity<T>> body) {
+  private ResponseEntity<?> guarded(HttpServletRequest request, String id, Function<String, ResponseEntity<?>> body) {
     if (!ID.matcher(id).matches()) {
-      return refusal(400, "That is not an upgrade id: ids are letters, digits and '-', at most 64.", body);
+      return refusal(400, "That is not an upgrade id: ids are letters, digits and '-', at most 64.");
     }
     return guarded(request, user -> {
       try {
         return body.apply(user);
       } catch (EvidenceNotFoundException e) {
-        return refusal(404, e.getMessage() + ".", body);
+        return refusal(404, e.getMessage() + ".");
       }
     });
   }
 
-  private <T> ResponseEntity<T> guarded(HttpServletRequest request, Function<String, ResponseEntity<T>> body) {
+  private ResponseEntity<?> guarded(HttpServletRequest request, Function<String, ResponseEntity<?>> body) {
     ManagerAccess.Decision decision = access.check(request);
-    if (!decision.allowed()) {
-      ResponseEntity<T> refused = refusal(decision.status(), decision.reason(), body);
-      return decision.status() != 401 ? refused : ResponseEntity.status(401)
-          .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Upgrade history\", charset=\"UTF-8\"")
-          .contentType(TEXT).body(refused.getBody());
+    if (decision.status() == 401) {
+      return ResponseEntity.status(401).header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Upgrade history\", charset=\"UTF-8\"")
+          .contentType(TEXT).body(decision.reason());
     }
-    return body.apply(decision.user());
+    return decision.allowed() ? body.apply(decision.user()) : refusal(decision.status(), decision.reason());
   }
 
-  /** A refusal with one plain sentence, as the body type of the endpoint. */
-  @SuppressWarnings("unchecked")
-  private static <T> ResponseEntity<T> refusal(int status, String sentence, Function<String, ResponseEntity<T>> typeOf) {
-    return (ResponseEntity<T>) ResponseEntity.status(status).contentType(TEXT).body(sentence);
+  /** A refusal: the status and one plain sentence. */
+  private static ResponseEntity<String> refusal(int status, String sentence) {
+    return ResponseEntity.status(status).contentType(TEXT).body(sentence);
   }
 
   private static String attachment(String name) {
