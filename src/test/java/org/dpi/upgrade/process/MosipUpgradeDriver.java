@@ -66,6 +66,8 @@ public final class MosipUpgradeDriver {
 
   final ProcessEngine engine;
   final Map<String, Map<String, Object>> answers = happyAnswers();
+  /** Variables external tasks complete with, beside {@link #resultOf}'s (what a real worker would record). */
+  final Map<String, Map<String, Object>> results = new HashMap<>();
   /** Wait states in the order they were reached. */
   final List<String> visited = new ArrayList<>();
   /** External tasks that answer with a BPMN error instead of completing. */
@@ -98,6 +100,11 @@ public final class MosipUpgradeDriver {
 
   MosipUpgradeDriver answer(String activity, Map<String, Object> variables) {
     answers.put(activity, variables);
+    return this;
+  }
+
+  MosipUpgradeDriver result(String activity, Map<String, Object> variables) {
+    results.put(activity, variables);
     return this;
   }
 
@@ -157,7 +164,7 @@ public final class MosipUpgradeDriver {
       engine.getExternalTaskService().handleBpmnError(locked.getId(), WORKER, "UPGRADE_STEP_FAILED",
           activity + " failed beyond repair");
     } else {
-      engine.getExternalTaskService().complete(locked.getId(), WORKER, resultOf(activity));
+      engine.getExternalTaskService().complete(locked.getId(), WORKER, results.getOrDefault(activity, resultOf(activity)));
     }
   }
 
