@@ -42,11 +42,11 @@ public class DataDirectory implements SmartApplicationListener {
 
   static void secure(Environment environment, boolean create) {
     Set<Path> directories = new LinkedHashSet<>();
-    Path h2 = h2Directory(environment.getProperty("spring.datasource.url", ""));
+    Path h2 = h2Directory(property(environment, "spring.datasource.url", ""));
     if (h2 != null) {
       directories.add(h2);
     }
-    Path data = Path.of(environment.getProperty("orchestrator.data-directory", "./data")).toAbsolutePath().normalize();
+    Path data = Path.of(property(environment, "orchestrator.data-directory", "./data")).toAbsolutePath().normalize();
     if (Files.isDirectory(data)) {
       directories.add(data);
     }
@@ -59,6 +59,15 @@ public class DataDirectory implements SmartApplicationListener {
       } catch (IOException e) {
         throw new UncheckedIOException("cannot make " + directory + " private to the orchestrator's user", e);
       }
+    }
+  }
+
+  /** The property's value, or the default while it cannot be resolved yet (set by the test or the context later). */
+  private static String property(Environment environment, String name, String otherwise) {
+    try {
+      return environment.getProperty(name, otherwise);
+    } catch (IllegalArgumentException unresolvable) {
+      return otherwise;
     }
   }
 

@@ -46,7 +46,7 @@ abstract class AttackTest {
   static final Map<String, List<String>> USERS = Map.of("demo-operator", List.of("operators"),
       "demo-dba", List.of("dba"), "demo-dba2", List.of("dba"), "demo-manager", List.of("managers"),
       "demo-reviewer", List.of("config-reviewers"), "op-and-dba", List.of("operators", "dba"),
-      "demo-manager2", List.of("managers"));
+      "demo-manager2", List.of("managers"), "admin", List.of("camunda-admin"));
   /** Who completes the tasks of each candidate group when an instance is driven. */
   static final Map<String, String> DOER = Map.of("operators", "demo-operator", "dba", "demo-dba",
       "config-reviewers", "demo-reviewer", "managers", "demo-manager");

@@ -23,11 +23,7 @@ class PreAnsweredGateAttackTest extends AttackTest {
   void aVariableSetBeforeTheGateIsNotItsAnswer() {
     String instance = start();
     advanceTo(instance, "Task_ApprovePostgresUpgrade");
-    var admin = engine.getIdentityService().createUserQuery().userId("admin").singleResult();
-    admin.setPassword("pw-admin");
-    engine.getIdentityService().saveUser(admin);
-
-    ResponseEntity<String> preset = rest.withBasicAuth("admin", "pw-admin").exchange(
+    ResponseEntity<String> preset = as("admin").exchange(
         "/engine-rest/process-instance/" + instance + "/variables/postgresUpgradeDecision", HttpMethod.PUT,
         new HttpEntity<>(Map.of("value", "upgrade-to-16")), String.class);
     assertThat(preset.getStatusCode().value()).isEqualTo(204);

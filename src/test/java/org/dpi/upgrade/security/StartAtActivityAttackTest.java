@@ -52,12 +52,7 @@ class StartAtActivityAttackTest extends AttackTest {
 
   @Test
   void anAdminMayAsBreakGlassAndItIsRecorded() {
-    var admin = engine.getIdentityService();
-    var user = admin.createUserQuery().userId("admin").singleResult();
-    user.setPassword("pw-admin");
-    admin.saveUser(user);
-
-    ResponseEntity<Map> started = rest.withBasicAuth("admin", "pw-admin").postForEntity(
+    ResponseEntity<Map> started = as("admin").postForEntity(
         "/engine-rest/process-definition/key/" + KEY + "/start", Map.of("variables", startForm(),
             "startInstructions", List.of(Map.of("type", "startBeforeActivity", "activityId", "Task_LoadPlan"))), Map.class);
     assertThat(started.getStatusCode().value()).isEqualTo(200);
