@@ -270,13 +270,18 @@ public class EvidenceCollector {
           .map(o -> ", retried by " + o.getUserId()).findFirst().orElse(", retried");
     }
 
-    /** What the step wrote: variables written inside its activity instance, not its own inputs; last value per name. */
+    /**
+     * What the step wrote: variables written inside its activity instance, last value per name. A
+     * service task's own inputs are left out; a gate's input parameters are its answers (empty until
+     * answered), so for a user task every value written counts.
+     */
     List<Evidence.Value> outputsOf(HistoricActivityInstance a, FlowElement element) {
+      boolean gate = element instanceof UserTask;
       Set<String> inputs = inputNames(element);
       Map<String, String> last = new LinkedHashMap<>();
       for (HistoricVariableUpdate u : updates) {
         boolean inStep = a.getId().equals(u.getActivityInstanceId()) || (a.getTaskId() != null && a.getTaskId().equals(u.getTaskId()));
-        if (inStep && !inputs.contains(u.getVariableName())) {
+        if (inStep && (gate ? u.getValue() != null : !inputs.contains(u.getVariableName()))) {
           last.remove(u.getVariableName());
           last.put(u.getVariableName(), text(u.getTypedValue()));
         }
@@ -355,10 +360,10 @@ public class EvidenceCollector {
                     both.isEmpty() ? "no one approved both" : "approved both: " + String.join(", ", both)));
               }
             }
-            case "approvers" -> {
-              int needed = Integer.parseInt(value);
-              checks.add(new Evidence.Check(name, needed + " distinct approvers", approvers.size() >= needed,
-                  approvers.size() + ": " + String.join(", ", approvers)));
+            case "approvals" -> {
+              long answers = approvals.stream().filter(a -> a.activityId().equals(gate.getId())).count();
+              checks.add(new Evidence.Check(name, "each of its " + answers + " answers from a different person",
+                  approvers.size() == answers, "answered by " + String.join(", ", approvers)));
             }
             default -> { }
           }

@@ -175,9 +175,25 @@ public final class MosipUpgradeDriver {
    */
   public static void completeUserTask(ProcessEngine engine, String processInstanceId, String activity,
       Map<String, Object> answers) {
+    completeUserTask(engine, processInstanceId, activity, answers, List.of());
+  }
+
+  /**
+   * As {@link #completeUserTask(ProcessEngine, String, String, Map)}, each instance answered by the
+   * next of {@code people} (the last one again when they run out), who claims it first; with no
+   * people, without an authenticated user.
+   */
+  public static void completeUserTask(ProcessEngine engine, String processInstanceId, String activity,
+      Map<String, Object> answers, List<String> people) {
     List<Task> open;
+    int turn = 0;
     while (!(open = engine.getTaskService().createTaskQuery().processInstanceId(processInstanceId)
         .taskDefinitionKey(activity).list()).isEmpty()) {
+      if (!people.isEmpty()) {
+        String person = people.get(Math.min(turn++, people.size() - 1));
+        engine.getIdentityService().setAuthenticatedUserId(person);
+        engine.getTaskService().claim(open.get(0).getId(), person);
+      }
       engine.getTaskService().complete(open.get(0).getId(), answers);
     }
   }
