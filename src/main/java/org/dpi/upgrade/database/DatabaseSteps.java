@@ -100,7 +100,13 @@ public class DatabaseSteps {
    * a new "pre-upgrade" backup of a half-upgraded database would make every later rollback wrong.
    */
   public BackupOutcome backup(PostgresPlan plan, Server server, Window window, Predicate<String> running) throws IOException, SQLException {
-    Journal journal = new Journal(server, settings.journalDatabase()).open();
+    try (Journal journal = journal(server)) {
+      return backup(plan, server, window, running, journal);
+    }
+  }
+
+  private BackupOutcome backup(PostgresPlan plan, Server server, Window window, Predicate<String> running, Journal journal)
+      throws IOException, SQLException {
     List<RestorePoints.RestorePoint> existing = points.complete(plan.backupDirectory(), window.ticket());
     List<String> damaged = new ArrayList<>();
     RestorePoints.RestorePoint last = lastGood(server, existing, damaged);
@@ -119,7 +125,7 @@ public class DatabaseSteps {
       for (String db : plan.databases()) {
         journal.record(db, Journal.ACCEPT, "unchanged since " + last.id() + ", reused by a new attempt", "", last.snapshot(db));
       }
-      return outcome(plan, server, window, last, running, "reused: every database equals it", damaged);
+      return outcome(plan, window, last, running, "reused: every database equals it", damaged);
     }
     StringBuilder request = new StringBuilder("Decide: the databases are not as the last good restore point of change ")
         .append(window.ticket()).append(" left them, so no new pre-upgrade backup was taken. Answer 'restore' to restore the differing "
@@ -145,7 +151,13 @@ public class DatabaseSteps {
    */
   public BackupOutcome applyRestorePointDecision(PostgresPlan plan, Server server, Window window, String decision, Predicate<String> running)
       throws IOException, SQLException {
-    Journal journal = new Journal(server, settings.journalDatabase()).open();
+    try (Journal journal = journal(server)) {
+      return applyRestorePointDecision(plan, server, window, decision, running, journal);
+    }
+  }
+
+  private BackupOutcome applyRestorePointDecision(PostgresPlan plan, Server server, Window window, String decision,
+                                                  Predicate<String> running, Journal journal) throws IOException, SQLException {
     List<String> damaged = new ArrayList<>();
     RestorePoints.RestorePoint last = lastGood(server, points.complete(plan.backupDirectory(), window.ticket()), damaged);
     if (REJECT.equals(decision)) {
@@ -170,7 +182,7 @@ public class DatabaseSteps {
         journal.record(db, Journal.ACCEPT, "unchanged since " + last.id() + ", confirmed by the DBA's decision", "", last.snapshot(db));
       }
     }
-    return outcome(plan, server, window, last, running, "restored by the DBA's decision", damaged);
+    return outcome(plan, window, last, running, "restored by the DBA's decision", damaged);
   }
 
   private BackupOutcome taken(PostgresPlan plan, Server server, Window window, Journal journal, Predicate<String> running, String how,
@@ -179,15 +191,17 @@ public class DatabaseSteps {
     for (String db : plan.databases()) {
       journal.record(db, Journal.ACCEPT, "pre-upgrade state, restore point " + point.id() + " taken", "", point.snapshot(db));
     }
-    return outcome(plan, server, window, point, running, how, damaged);
+    return outcome(plan, window, point, running, how, damaged);
   }
 
-  private BackupOutcome outcome(PostgresPlan plan, Server server, Window window, RestorePoints.RestorePoint point, Predicate<String> running,
+  /** The evidence of a restore point just taken or just verified (its checks are not repeated). */
+  private BackupOutcome outcome(PostgresPlan plan, Window window, RestorePoints.RestorePoint point, Predicate<String> running,
                                 String how, List<String> damaged) throws IOException {
     points.reference(point, window.instance());
     List<String> pruned = points.prune(plan.backupDirectory(), window.ticket(), settings.restorePointsKept(), running);
     String evidence = "Restore point " + point.id() + " (" + how + "), taken " + point.created() + " on " + point.server() + ":\n"
-        + points.verify(server, point).stream().map(Object::toString).collect(Collectors.joining("\n"))
+        + point.databases().stream().map(e -> new BackupService.BackupFile(e.database(), point.dump(e), e.size(), e.sha256(), e.tocEntries())
+            .toString()).collect(Collectors.joining("\n"))
         + (damaged.isEmpty() ? "" : "\nSkipped, failed their checks: " + String.join("; ", damaged))
         + (pruned.isEmpty() ? "" : "\nDeleted by retention (" + settings.restorePointsKept() + " kept per change): " + String.join(", ", pruned));
     return new BackupOutcome(point.id(), evidence, null, reports.write(window.instance(), "backup-evidence", evidence));
@@ -265,7 +279,13 @@ public class DatabaseSteps {
     if (window.restorePoint() == null) {
       return new RestoreOutcome("This instance took no restore point: no database was changed through it, nothing to check.", null, null);
     }
-    Journal journal = new Journal(server, settings.journalDatabase()).open();
+    try (Journal journal = journal(server)) {
+      return restore(plan, server, window, decision, journal);
+    }
+  }
+
+  private RestoreOutcome restore(PostgresPlan plan, Server server, Window window, String decision, Journal journal)
+      throws IOException, SQLException {
     RestorePoints.RestorePoint point = restorePoint(plan, window);
     points.verify(server, point);
     List<String> report = new ArrayList<>();
@@ -321,9 +341,8 @@ public class DatabaseSteps {
   public String runUpgradeCsv(PostgresPlan plan, Server server, Window window) throws IOException, SQLException {
     UpgradeCsv csv = UpgradeCsv.load(plan.csvPath(), plan.scriptsPath(), plan.databases());
     RestorePoints.RestorePoint point = restorePoint(plan, window);
-    UpgradeCsvRunner runner = runner(server);
-    try {
-      UpgradeCsvRunner.Run run = runner.upgrade(csv, baseline(point, csv.databases()), true);
+    try (Journal journal = journal(server)) {
+      UpgradeCsvRunner.Run run = runner(server, journal).upgrade(csv, baseline(point, csv.databases()), true);
       String text = UpgradeCsvRunner.summary(run.rows()) + "\n" + lines(run.rows());
       reports.write(window.instance(), "schema-upgrade", text);
       return text;
@@ -354,7 +373,13 @@ public class DatabaseSteps {
    * {@code postgres.restore}. Failed scripts and lossy rollbacks come first in the report.
    */
   public String rollbackUpgradeCsv(PostgresPlan plan, Server server, Window window) throws IOException, SQLException {
-    UpgradeCsvRunner runner = runner(server);
+    try (Journal journal = journal(server)) {
+      return rollbackUpgradeCsv(plan, server, window, journal);
+    }
+  }
+
+  private String rollbackUpgradeCsv(PostgresPlan plan, Server server, Window window, Journal journal) throws IOException, SQLException {
+    UpgradeCsvRunner runner = runner(server, journal);
     RestorePoints.RestorePoint point = window.restorePoint() == null ? null : restorePoint(plan, window);
     Map<String, SchemaSnapshot> baseline = point == null ? Map.of() : baseline(point, plan.databases());
     UpgradeCsvRunner.Rollback rollback = runner.rollback(plan.scriptsPath(), plan.databases(), baseline);
@@ -437,14 +462,18 @@ public class DatabaseSteps {
       }
     }
     dropDatabase(scratch, settings.journalDatabase());
-    UpgradeCsvRunner runner = runner(scratch);
-    UpgradeCsvRunner.Run forward = runner.upgrade(csv, copies, false);
-    for (String db : csv.databases()) {
-      if (forward.rows().stream().filter(r -> r.row().database().equals(db)).allMatch(r -> r.outcome().equals("applied"))) {
-        Files.write(work.resolve("expected-" + db + ".json"), JSON.writeValueAsBytes(forward.after().get(db).objects()));
+    UpgradeCsvRunner.Run forward;
+    UpgradeCsvRunner.Rollback back;
+    try (Journal journal = journal(scratch)) {
+      UpgradeCsvRunner runner = runner(scratch, journal);
+      forward = runner.upgrade(csv, copies, false);
+      for (String db : csv.databases()) {
+        if (forward.rows().stream().filter(r -> r.row().database().equals(db)).allMatch(r -> r.outcome().equals("applied"))) {
+          Files.write(work.resolve("expected-" + db + ".json"), JSON.writeValueAsBytes(forward.after().get(db).objects()));
+        }
       }
+      back = runner.rollback(plan.scriptsPath(), csv.databases(), copies);
     }
-    UpgradeCsvRunner.Rollback back = runner.rollback(plan.scriptsPath(), csv.databases(), copies);
     Rehearsal rehearsal = new Rehearsal(scratch.toString(), List.copyOf(csv.databases()), unfaithful, forward, back,
         Duration.between(started, Instant.now()));
     Files.writeString(work.resolve("rehearsal-durations.csv"), rehearsal.durationsCsv());
@@ -465,7 +494,13 @@ public class DatabaseSteps {
    */
   public SchemaCheck verifySchema(PostgresPlan plan, Server server, Window window) throws IOException, SQLException {
     UpgradeCsv csv = UpgradeCsv.load(plan.csvPath(), plan.scriptsPath(), plan.databases());
-    Journal journal = new Journal(server, settings.journalDatabase()).open();
+    try (Journal journal = journal(server)) {
+      return verifySchema(plan, server, window, csv, journal);
+    }
+  }
+
+  private SchemaCheck verifySchema(PostgresPlan plan, Server server, Window window, UpgradeCsv csv, Journal journal)
+      throws IOException, SQLException {
     List<String> appliedKeys = journal.applied().stream().map(Journal.Entry::key).toList();
     SchemaCheck check = new SchemaCheck();
     for (String db : plan.databases()) {
@@ -530,8 +565,12 @@ public class DatabaseSteps {
     }
   }
 
-  private UpgradeCsvRunner runner(Server server) throws SQLException {
-    return new UpgradeCsvRunner(tools, server, new Journal(server, settings.journalDatabase()).open(), settings.psqlVariables(), limit());
+  private Journal journal(Server server) throws SQLException {
+    return new Journal(server, settings.journalDatabase()).open();
+  }
+
+  private UpgradeCsvRunner runner(Server server, Journal journal) {
+    return new UpgradeCsvRunner(tools, server, journal, settings.psqlVariables(), limit());
   }
 
   static String lines(List<UpgradeCsvRunner.RowResult> results) {

@@ -23,9 +23,10 @@ import java.util.TreeMap;
  * {@code schema_journal}), of everything done to each database: every script run, every restore
  * from a restore point and every state a DBA accepted ({@code entry}), and after each of them what
  * the database looked like ({@code state}). It is the truth the steps act on: which rows are in
- * effect ({@link #applied()}) and what each database must look like now ({@link #state}).
+ * effect ({@link #applied()}) and what each database must look like now ({@link #state}). One
+ * connection from {@link #open()} to {@link #close()}.
  */
-public class Journal {
+public class Journal implements AutoCloseable {
 
   static final String SCHEMA = "schema_journal";
   static final String UPGRADE = "upgrade";
@@ -51,11 +52,18 @@ public class Journal {
     }
   }
 
+  /** A read of the journal (tests, tools). */
+  @FunctionalInterface
+  interface Read<T> {
+    T from(Journal journal) throws SQLException;
+  }
+
   /** What a database looked like after the entry named in {@code reason}. */
   public record State(String database, Instant takenAt, String reason, SchemaSnapshot snapshot) {}
 
   private final Server server;
   private final String database;
+  private Connection connection;
 
   public Journal(Server server, String database) {
     this.server = server;
@@ -74,7 +82,8 @@ public class Journal {
         }
       }
     }
-    try (Connection c = server.connect(database); Statement s = c.createStatement()) {
+    connection = server.connect(database);
+    try (Statement s = connection.createStatement()) {
       s.execute("create schema if not exists " + SCHEMA);
       s.execute("create table if not exists " + SCHEMA + ".script_run (id bigserial primary key, db_name text not null, "
           + "from_version text not null, to_version text not null, action text not null, script text not null, "
@@ -86,9 +95,24 @@ public class Journal {
     return this;
   }
 
+  private Connection connection() {
+    if (connection == null) {
+      throw new IllegalStateException("the journal is not open");
+    }
+    return connection;
+  }
+
+  @Override
+  public void close() throws SQLException {
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+
   public List<Entry> entries() throws SQLException {
     List<Entry> entries = new ArrayList<>();
-    try (Connection c = server.connect(database); Statement s = c.createStatement();
+    try (Statement s = connection().createStatement();
          ResultSet r = s.executeQuery("select id, db_name, from_version, to_version, action, script, sha256, csv_row, started_at, finished_at, "
              + "status, output_tail from " + SCHEMA + ".script_run order by id")) {
       while (r.next()) {
@@ -125,7 +149,7 @@ public class Journal {
 
   /** The last recorded state of {@code db}: what it must look like now. */
   Optional<State> state(String db) throws SQLException {
-    try (Connection c = server.connect(database); PreparedStatement s = c.prepareStatement("select taken_at, reason, objects, content from "
+    try (PreparedStatement s = connection().prepareStatement("select taken_at, reason, objects, content from "
         + SCHEMA + ".state where db_name = ? order by id desc limit 1")) {
       s.setString(1, db);
       try (ResultSet r = s.executeQuery()) {
@@ -171,8 +195,9 @@ public class Journal {
       if (entries.isEmpty() && states.isEmpty()) {
         return;
       }
-      try (Connection c = server.connect(database)) {
-        c.setAutoCommit(false);
+      Connection c = connection();
+      c.setAutoCommit(false);
+      try {
         try (PreparedStatement run = c.prepareStatement("insert into " + SCHEMA + ".script_run (db_name, from_version, to_version, action, "
             + "script, sha256, csv_row, started_at, finished_at, status, output_tail) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
              PreparedStatement state = c.prepareStatement("insert into " + SCHEMA + ".state (db_name, taken_at, reason, objects, content) "
@@ -205,6 +230,11 @@ public class Journal {
         } catch (JsonProcessingException e) {
           throw new IllegalStateException(e);
         }
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
       entries.clear();
       states.clear();

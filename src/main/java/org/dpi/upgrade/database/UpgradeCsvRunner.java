@@ -102,9 +102,9 @@ public class UpgradeCsvRunner {
       throw new IllegalStateException("Scripts changed after they were applied; nothing was run. Put the applied versions back, "
           + "or roll back and start again:\n- " + String.join("\n- ", changed));
     }
-    Map<String, SchemaSnapshot> start = checkAgainstJournal(csv.databases(), baseline);
     List<UpgradeCsv.Row> toRun = csv.rows().stream().filter(r -> !applied.containsKey(r.key())).toList();
-    try (Execution run = new Execution(start)) {
+    try (Execution run = new Execution()) {
+      checkAgainstJournal(run, csv.databases(), baseline);
       Set<String> stopped = new HashSet<>();
       List<RowResult> results = new ArrayList<>();
       for (UpgradeCsv.Row row : csv.rows()) {
@@ -134,14 +134,12 @@ public class UpgradeCsvRunner {
     }
   }
 
-  /** Every database as it is now, after checking it against the journal's last state (or the baseline). */
-  private Map<String, SchemaSnapshot> checkAgainstJournal(Collection<String> databases, Map<String, SchemaSnapshot> baseline)
-      throws SQLException {
-    Map<String, SchemaSnapshot> now = new LinkedHashMap<>();
+  /** Snapshots every database into the run's start, and checks it against the journal's last state (or the baseline). */
+  private void checkAgainstJournal(Execution run, Collection<String> databases, Map<String, SchemaSnapshot> baseline) throws SQLException {
     List<String> disagreements = new ArrayList<>();
     for (String db : databases) {
-      SchemaSnapshot current = SchemaSnapshot.take(server, db, checksumLimit);
-      now.put(db, current);
+      SchemaSnapshot current = SchemaSnapshot.take(run.connection(db), checksumLimit);
+      run.start.put(db, current);
       Optional<Journal.State> state = journal.state(db);
       SchemaSnapshot expected = state.map(Journal.State::snapshot).orElse(baseline.get(db));
       if (expected == null) {
@@ -158,7 +156,6 @@ public class UpgradeCsvRunner {
           + "(variable rollbackRequested = true, then retry): the applied rows are rolled back and each database is compared with "
           + "its restore point; or put the database back as the journal recorded it and retry.\n" + String.join("\n", disagreements));
     }
-    return now;
   }
 
   /**
@@ -173,7 +170,7 @@ public class UpgradeCsvRunner {
     Set<String> all = new LinkedHashSet<>(databases);
     applied.forEach(e -> all.add(e.database()));
     Map<String, List<Difference>> differences = new LinkedHashMap<>();
-    try (Execution run = new Execution(new HashMap<>())) {
+    try (Execution run = new Execution()) {
       List<RowResult> results = new ArrayList<>();
       Set<String> broken = new HashSet<>();
       for (Journal.Entry e : applied) {
@@ -214,19 +211,18 @@ public class UpgradeCsvRunner {
     return root.relativize(script).toString();
   }
 
-  /** One run of rows: the psql session, the connections for snapshots, the snapshots so far and the journal batch. */
+  /**
+   * One run of rows: the psql session, one connection per database for its snapshots (from the check
+   * before the run to its last row), the snapshots so far and the journal batch.
+   */
   private final class Execution implements AutoCloseable {
-    private final Map<String, SchemaSnapshot> start;
+    final Map<String, SchemaSnapshot> start = new HashMap<>();
     private final Map<String, SchemaSnapshot> structure = new HashMap<>();
     private final Map<String, Connection> connections = new HashMap<>();
     private final Map<String, Integer> firstRow = new HashMap<>();
     final Map<String, SchemaSnapshot> after = new LinkedHashMap<>();
     private final Journal.Batch batch = journal.batch();
     private PsqlSession session;
-
-    Execution(Map<String, SchemaSnapshot> start) {
-      this.start = start;
-    }
 
     /** Runs one script and journals it; {@code last}: the database has no further row in this run. */
     RowResult row(UpgradeCsv.Row row, String action, Path script, Path root, String sha256, boolean last) throws IOException, SQLException {
@@ -295,7 +291,7 @@ public class UpgradeCsvRunner {
       return now;
     }
 
-    private Connection connection(String db) throws SQLException {
+    Connection connection(String db) throws SQLException {
       Connection c = connections.get(db);
       if (c == null) {
         c = server.connect(db);

@@ -141,9 +141,8 @@ class DatabaseStepsTest {
         + "from it (plan: onRollbackMismatch restore): mosip_kernel, mosip_audit.")
         .contains("Lost by the rollback (before any restore):\nmosip_kernel: ").contains("- missing: rows of kernel.key_alias (was: 20 rows)");
     assertThat(Fixture.schemaDumps(server)).isEqualTo(before);
-    Journal journal = new Journal(server, "upgrade_orchestrator").open();
-    assertThat(journal.applied()).as("after the restore nothing is in effect").isEmpty();
-    assertThat(journal.entries()).extracting(e -> e.database() + " " + e.action() + " " + e.status()).contains(
+    assertThat(Fixture.journal(server, Journal::applied)).as("after the restore nothing is in effect").isEmpty();
+    assertThat(Fixture.journal(server, Journal::entries)).extracting(e -> e.database() + " " + e.action() + " " + e.status()).contains(
         "mosip_kernel restore ok", "mosip_audit restore ok");
 
     Files.writeString(audit, auditScript);
@@ -209,7 +208,7 @@ class DatabaseStepsTest {
     assertThat(restored.restorePoint()).isEqualTo("CHG-7/attempt-1");
     assertThat(restored.evidence()).startsWith("Restore point CHG-7/attempt-1 (restored by the DBA's decision)");
     assertThat(Fixture.schemaDumps(server)).isEqualTo(before);
-    assertThat(new Journal(server, "upgrade_orchestrator").open().applied()).isEmpty();
+    assertThat(Fixture.journal(server, Journal::applied)).isEmpty();
     assertThat(checksums(dir.resolve("backups/CHG-7/attempt-1"))).containsAllEntriesOf(files);
     Files.writeString(otp, otpScript);
     DatabaseSteps.Window withPoint = new DatabaseSteps.Window("CHG-7", "pid-2", restored.restorePoint());
@@ -312,6 +311,7 @@ class DatabaseStepsTest {
   /** The defects chain: exactly the four planted defects are reported, in order, and nothing else. */
   @Test
   void theRehearsalOfTheDefectsChainReportsExactlyThePlantedDefectsFailuresFirst() throws Exception {
+    Fixture.resetWithDefects(server);
     Rehearsal rehearsal = steps.rehearse(fixture.defectsPlan(), server, new DatabaseSteps.Window("CHG-7", "pid-1", null));
 
     assertThat(rehearsal.copyDifferences()).isEmpty();
@@ -369,7 +369,7 @@ class DatabaseStepsTest {
 
     assertThat(check.problems()).extracting(p -> p.lines().findFirst().orElseThrow()).containsExactlyInAnyOrder(
         "mosip_kernel: differs from what the journal recorded after 'upgrade rows done' at "
-            + new Journal(server, "upgrade_orchestrator").open().state("mosip_kernel").orElseThrow().takenAt() + " (4 difference(s)):",
+            + Fixture.journal(server, j -> j.state("mosip_kernel")).orElseThrow().takenAt() + " (4 difference(s)):",
         "mosip_kernel: invalid index kernel.idx_key_alias_app",
         "mosip_kernel: constraint not validated: kernel.key_alias ck_app",
         "mosip_kernel: materialized view not refreshed: kernel.uin_summary",
@@ -391,7 +391,7 @@ class DatabaseStepsTest {
         () -> steps.runUpgradeCsv(fixture.plan("restore"), server, window));
 
     assertThat(csv.problems()).containsExactly("CSV row 2: expected 4 fields (db_name,from_version,to_version,action), found 1");
-    assertThat(new Journal(server, "upgrade_orchestrator").open().entries()).extracting(Journal.Entry::action).containsOnly("accept");
+    assertThat(Fixture.journal(server, Journal::entries)).extracting(Journal.Entry::action).containsOnly("accept");
     assertThat(catchThrowable(() -> new DatabaseSteps.Window("CHG 7/../x", "pid-1", null))).hasMessageStartingWith(
         "The change ticket (the instance's business key) must be 1 to 100 letters");
     assertThat(Fixture.schemaDumps(server)).isEqualTo(before);

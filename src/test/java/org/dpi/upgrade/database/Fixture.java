@@ -86,7 +86,7 @@ final class Fixture {
     return snapshots;
   }
 
-  /** Drops the fixture databases, the journal and the fixture's roles, then creates the 1.2.0.1 databases. */
+  /** Drops the fixture databases, the journal and the fixture's roles, then creates the 1.2.0.1 databases of the clean chain. */
   static void reset(Server server) throws IOException, SQLException {
     try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
       for (String db : DEFECT_DATABASES) {
@@ -97,8 +97,18 @@ final class Fixture {
         s.execute("drop role if exists " + role);
       }
     }
+    run(server, "base.sql");
+  }
+
+  /** {@link #reset}, plus the databases only the defects chain uses. */
+  static void resetWithDefects(Server server) throws IOException, SQLException {
+    reset(server);
+    run(server, "base-defects.sql");
+  }
+
+  private static void run(Server server, String file) throws IOException {
     PgTools.Result result = new PgTools(List.of()).run(List.of("psql", "-v", "ON_ERROR_STOP=1", "-q", "--dbname=postgres", "-f",
-        RESOURCES.resolve("base.sql").toString()), server.environment(), null);
+        RESOURCES.resolve(file).toString()), server.environment(), null);
     assertThat(result.ok()).as(result.tailText()).isTrue();
   }
 
@@ -123,6 +133,13 @@ final class Fixture {
           .collect(Collectors.joining("\n"));
     } finally {
       Files.delete(file);
+    }
+  }
+
+  /** The journal of {@code server}, read in one go (its connection is closed again). */
+  static <T> T journal(Server server, Journal.Read<T> read) throws SQLException {
+    try (Journal journal = new Journal(server, "upgrade_orchestrator").open()) {
+      return read.from(journal);
     }
   }
 

@@ -292,7 +292,7 @@ class MosipDatabaseStepsProcessTest {
       assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(second.getId())
           .activityId("End_RolledBack").finished().count()).isEqualTo(1);
       assertThat(Fixture.schemaDumps(postgres15.server())).isEqualTo(before);
-      assertThat(new Journal(postgres15.server(), "upgrade_orchestrator").open().applied()).isEmpty();
+      assertThat(Fixture.journal(postgres15.server(), Journal::applied)).isEmpty();
     } finally {
       client.stop();
     }

@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,9 +52,19 @@ class UpgradeCsvRunnerTest {
     baseline = Fixture.snapshots(server, Fixture.DATABASES);
   }
 
+  final List<Journal> journals = new ArrayList<>();
+
+  @AfterEach
+  void closeJournals() throws Exception {
+    for (Journal journal : journals) {
+      journal.close();
+    }
+  }
+
   UpgradeCsvRunner runner() throws Exception {
-    return new UpgradeCsvRunner(new PgTools(List.of(Fixture.DBUSERPWD)), server, new Journal(server, "upgrade_orchestrator").open(),
-        Fixture.VARIABLES, Fixture.CHECKSUM_LIMIT);
+    Journal journal = new Journal(server, "upgrade_orchestrator").open();
+    journals.add(journal);
+    return new UpgradeCsvRunner(new PgTools(List.of(Fixture.DBUSERPWD)), server, journal, Fixture.VARIABLES, Fixture.CHECKSUM_LIMIT);
   }
 
 
