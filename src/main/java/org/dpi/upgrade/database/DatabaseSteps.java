@@ -384,7 +384,7 @@ public class DatabaseSteps {
     Map<String, SchemaSnapshot> baseline = point == null ? Map.of() : baseline(point, plan.databases());
     UpgradeCsvRunner.Rollback rollback = runner.rollback(plan.scriptsPath(), plan.databases(), baseline);
     List<String> failed = rollback.rows().stream().filter(r -> r.outcome().equals("failed")).map(UpgradeCsvRunner.RowResult::describe).toList();
-    StringBuilder text = new StringBuilder();
+    StringBuilder text = new StringBuilder(failed.isEmpty() ? "" : failed.size() + " rollback script(s) failed (listed below). ");
     if (rollback.differences().isEmpty()) {
       text.append(point == null ? "Rolled back; no restore point to compare with." : "Every database equals the restore point " + point.id() + ".");
     } else if (plan.onRollbackMismatch().equals(RESTORE)) {

@@ -70,12 +70,12 @@ class DatabaseStepsTest {
     return new DatabaseSteps.Window("CHG-7", instance, outcome.restorePoint());
   }
 
-  /** Backed up and upgraded, with a kernel rollback script that drops a live table and leaves the new column. */
+  /** Backed up and upgraded, with a kernel rollback script that drops a live table, then fails, leaving the new column. */
   DatabaseSteps.Window upgradedWithAWrongKernelRollback(PostgresPlan plan) throws Exception {
     DatabaseSteps.Window window = backedUp(plan, "pid-1");
     steps.runUpgradeCsv(plan, server, window);
     Files.writeString(fixture.script("mosip_kernel/sql/1.2.0.2_to_1.3.0_rollback.sql"),
-        "\\c mosip_kernel\n\nDROP TABLE kernel.key_alias;\n\\echo 'lang_code kept'\n");
+        "\\c mosip_kernel\n\nDROP TABLE kernel.key_alias;\nALTER TABLE kernel.uin MODIFY COLUMN lang_code varchar(3);\n");
     return window;
   }
 
@@ -245,15 +245,19 @@ class DatabaseStepsTest {
 
     String rollback = steps.rollbackUpgradeCsv(plan, server, window);
 
-    assertThat(rollback).startsWith("1 database(s) differ from the restore point CHG-7/attempt-1 after the rollback scripts: mosip_kernel. "
+    assertThat(rollback).startsWith("1 rollback script(s) failed (listed below). "
+        + "1 database(s) differ from the restore point CHG-7/attempt-1 after the rollback scripts: mosip_kernel. "
         + "The plan says ask-dba: the DBA decides (restore or accept) when the rollback reaches 'Check the databases against the restore point'.");
+    assertThat(rollback).contains("Failed rollback scripts:\n- rollback of mosip_kernel 1.2.0.2 -> 1.3.0 (CSV row 2): "
+        + "mosip_kernel/sql/1.2.0.2_to_1.3.0_rollback.sql script line 4: syntax error at or near \"MODIFY\"");
     assertThat(Fixture.count(server, "mosip_kernel", "select count(*) from pg_tables where tablename = 'key_alias'")).isZero();
 
     DatabaseSteps.RestoreOutcome asked = steps.restore(plan, server, window, null);
 
     assertThat(asked.decisionRequest()).startsWith("Decide: 1 database(s) differ from the pre-upgrade restore point CHG-7/attempt-1 after "
             + "the rollback. Answer 'restore' to restore them from it (their current state is lost) or 'accept' to keep them as they are")
-        .contains("No rollback script failed.\nDifferences (what was lost first):\nmosip_kernel: 9 difference(s)\n- missing: column kernel.key_alias.app_id");
+        .contains("Rollback scripts that failed: mosip_kernel 1.2.0.2 -> 1.3.0 (mosip_kernel/sql/1.2.0.2_to_1.3.0_rollback.sql, CSV row 2)\n"
+            + "Differences (what was lost first):\nmosip_kernel: 9 difference(s)\n- missing: column kernel.key_alias.app_id");
     assertThat(Files.readString(dir.resolve("reports/pid-1/database-decision.txt"))).contains("Every difference:\nmosip_kernel: 9 difference(s)");
 
     DatabaseSteps.RestoreOutcome accepted = steps.restore(plan, server, window, "accept");
