@@ -39,11 +39,6 @@ public record DatabaseSettings(Server server, Server newServer, Server scratch, 
     }
   }
 
-  /** Test and tool settings: one server (plus scratch), defaults for the rest. */
-  static DatabaseSettings of(Server server, Server scratch, Map<String, String> psqlVariables, Path reportDirectory) {
-    return new DatabaseSettings(server, null, scratch, null, psqlVariables, null, reportDirectory, null, null);
-  }
-
   Server requireNewServer() {
     if (newServer == null) {
       throw new IllegalStateException("orchestrator.database.new-server (the PostgreSQL 16 server) is not configured");

@@ -52,12 +52,6 @@ public class Journal implements AutoCloseable {
     }
   }
 
-  /** A read of the journal (tests, tools). */
-  @FunctionalInterface
-  interface Read<T> {
-    T from(Journal journal) throws SQLException;
-  }
-
   /** What a database looked like after the entry named in {@code reason}. */
   public record State(String database, Instant takenAt, String reason, SchemaSnapshot snapshot) {}
 

@@ -22,6 +22,11 @@ public class PostgresRehearseWorker extends DatabaseWorker {
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
     String link = ReportFiles.link(task.getProcessInstanceId(), "rehearsal");
-    return Map.of("rehearsalReport", fit(steps.rehearse(plan(task), server(task), window(task)).failures(), link), "rehearsalReportLink", link);
+    Rehearsal rehearsal = steps.rehearse(plan(task), server(task), window(task));
+    String failures = rehearsal.failures();
+    for (int details = 5; details >= 0 && failures.length() > VARIABLE_LIMIT - 100; details--) {
+      failures = rehearsal.failures(details);
+    }
+    return Map.of("rehearsalReport", fit(failures, link), "rehearsalReportLink", link);
   }
 }

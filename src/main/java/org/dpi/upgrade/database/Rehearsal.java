@@ -52,8 +52,16 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
     return "REHEARSAL FAILED: " + String.join(", ", what);
   }
 
-  /** Verdict, failed rows with their partial effects, lossy rollbacks; what a DBA gate shows in full. */
+  /** Verdict, failed rows with their partial effects, lossy rollbacks; what a DBA gate shows. */
   public String failures() {
+    return failures(20);
+  }
+
+  /**
+   * The same with at most {@code details} partial effects or losses listed per failed row or
+   * database (the complete report has them all): every failed row and every lossy rollback is named.
+   */
+  public String failures(int details) {
     StringBuilder text = new StringBuilder(verdict()).append(" (scratch server ").append(scratch).append(", ")
         .append(elapsed.toSeconds()).append(" s)\n");
     if (copyDifferences.isEmpty()) {
@@ -70,7 +78,7 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
         text.append("- ").append(r.describe()).append('\n');
         if (!r.effects().isEmpty()) {
           text.append("  partial effects (left by the failed script").append(r.effectsNote() == null ? "" : "; " + r.effectsNote())
-              .append("):\n").append(indent(Report.list(r.effects(), 20))).append('\n');
+              .append("):\n").append(indent(Report.list(r.effects(), details))).append('\n');
         } else if (r.action().equals(Journal.UPGRADE)) {
           text.append("  partial effects: none\n");
         }
@@ -85,7 +93,7 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
                 && r.effects().stream().anyMatch(d -> d.kind() == Difference.Kind.MISSING && lostKeys.contains(d.key())))
             .map(r -> r.row().key() + " (" + r.script() + ", " + UpgradeCsv.row(r.row().line()) + ")").collect(Collectors.joining(", "));
         text.append("- ").append(db).append(": the rollback lost ").append(lost.size()).append(" object(s) or row set(s)")
-            .append(by.isEmpty() ? "" : ", dropped by the rollback of " + by).append(":\n").append(indent(Report.list(lost, 20))).append('\n');
+            .append(by.isEmpty() ? "" : ", dropped by the rollback of " + by).append(":\n").append(indent(Report.list(lost, details))).append('\n');
       });
     }
     return text.toString();

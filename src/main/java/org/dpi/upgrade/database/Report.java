@@ -13,7 +13,11 @@ final class Report {
   /** At most {@code max} items, one per line, and how many more there are. */
   static String list(List<?> items, int max) {
     String shown = items.stream().limit(max).map(i -> "- " + i).collect(Collectors.joining("\n"));
-    return items.size() > max ? shown + "\n- ... and " + (items.size() - max) + " more" : shown;
+    if (items.size() <= max) {
+      return shown;
+    }
+    String more = "- ... and " + (items.size() - max) + " more";
+    return shown.isEmpty() ? more : shown + "\n" + more;
   }
 
   /** Per database, its differences (at most {@code max} each), what was lost first. */

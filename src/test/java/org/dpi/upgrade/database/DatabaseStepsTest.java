@@ -58,7 +58,7 @@ class DatabaseStepsTest {
   void databases() throws Exception {
     Fixture.reset(server);
     fixture = new Fixture(dir);
-    steps = new DatabaseSteps(DatabaseSettings.of(server, scratch, Fixture.VARIABLES, dir.resolve("reports")));
+    steps = new DatabaseSteps(Fixture.settings(server, scratch, dir.resolve("reports")));
   }
 
 
@@ -349,6 +349,10 @@ class DatabaseStepsTest {
         report.indexOf("\nDifferences after the rollback, per database:\n"), report.indexOf("\nBack to their snapshot: mosip_kernel, mosip_otp, mosip_audit\n"),
         report.indexOf("\nUpgrade: 9 row(s)"))).doesNotContain(-1).isSorted();
     assertThat(Files.readString(dir.resolve("reports/pid-1/rehearsal.txt"))).isEqualTo(report);
+    String shortest = rehearsal.failures(0);
+    assertThat(shortest).as("what a DBA gate shows when space runs out: every failure, details counted")
+        .contains(rehearsal.failedRows().stream().map(UpgradeCsvRunner.RowResult::describe).toList().toArray(String[]::new))
+        .contains("  partial effects (left by the failed script):\n  - ... and 1 more").contains("  - ... and 10 more");
   }
 
   @Test

@@ -136,8 +136,19 @@ final class Fixture {
     }
   }
 
+  /** Settings of one server (plus scratch) and defaults for the rest. */
+  static DatabaseSettings settings(Server server, Server scratch, Path reports) {
+    return new DatabaseSettings(server, null, scratch, null, VARIABLES, null, reports, null, null);
+  }
+
+  /** A read of the journal. */
+  @FunctionalInterface
+  interface JournalRead<T> {
+    T from(Journal journal) throws SQLException;
+  }
+
   /** The journal of {@code server}, read in one go (its connection is closed again). */
-  static <T> T journal(Server server, Journal.Read<T> read) throws SQLException {
+  static <T> T journal(Server server, JournalRead<T> read) throws SQLException {
     try (Journal journal = new Journal(server, "upgrade_orchestrator").open()) {
       return read.from(journal);
     }

@@ -37,7 +37,7 @@ class UpgradeCsvBench {
       }
       PostgresPlan plan = PostgresPlan.of(Map.of("upgradeCsv", csv.toString(), "scriptsRoot", dir.resolve("scripts").toString(),
           "databases", names, "backup", Map.of("directory", dir.resolve("backups").toString()), "onRollbackMismatch", "restore"));
-      DatabaseSteps steps = new DatabaseSteps(DatabaseSettings.of(server, null, Map.of(), dir.resolve("reports")));
+      DatabaseSteps steps = new DatabaseSteps(new DatabaseSettings(server, null, null, null, Map.of(), null, dir.resolve("reports"), null, null));
       List<Long> loops = new ArrayList<>();
       List<Long> step = new ArrayList<>();
       List<Long> rollback = new ArrayList<>();
