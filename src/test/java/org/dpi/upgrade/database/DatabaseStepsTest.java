@@ -310,6 +310,14 @@ class DatabaseStepsTest {
         + "where d.datname = 'mosip_ida'")).isEqualTo(1);
     assertThat(Files.readAllLines(dir.resolve("backups/CHG-7/rehearsal/rehearsal-durations.csv"))).hasSize(1 + 5 + 5);
     assertThat(dir.resolve("backups/CHG-7/rehearsal/expected-mosip_ida.json")).exists();
+
+    Path kernel = fixture.script("mosip_kernel/sql/1.2.0.2_to_1.3.0_upgrade.sql");
+    Files.writeString(kernel, Files.readString(kernel).replace("idx_uin_lang_code", "idx_uin_language"));
+    DatabaseSteps.Window window = backedUp(fixture.plan("restore"), "pid-1");
+    steps.runUpgradeCsv(fixture.plan("restore"), server, window);
+    assertThat(steps.verifySchema(fixture.plan("restore"), server, window).problems()).as("a script changed after the rehearsal")
+        .singleElement().asString().startsWith("mosip_kernel: structure differs from what the rehearsal reached at version 1.3.0 (2 difference(s)):\n")
+        .contains("- missing: index kernel.idx_uin_lang_code").contains("- not in the snapshot: index kernel.idx_uin_language");
   }
 
   /** The defects chain: exactly the four planted defects are reported, in order, and nothing else. */
