@@ -1,6 +1,5 @@
 package org.dpi.upgrade.database;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
@@ -37,11 +36,7 @@ public class PostgresBackupWorker extends DatabaseWorker {
       throw new DecisionRequiredException(DECISION, "The databases differ from the restore point of the change: the DBA decides",
           Map.of("restorePointDecisionRequest", fit(outcome.decisionRequest(), outcome.reportLink()), "restorePointReportLink", outcome.reportLink()));
     }
-    Map<String, Object> variables = new HashMap<>();
-    variables.put(RESTORE_POINT, outcome.restorePoint());
-    variables.put("backupEvidence", fit(outcome.evidence(), outcome.reportLink()));
-    variables.put("restorePointDecision", null);
-    return variables;
+    return Map.of(RESTORE_POINT, outcome.restorePoint(), "backupEvidence", fit(outcome.evidence(), outcome.reportLink()));
   }
 
   /** Whether a process instance still runs (retention never deletes a restore point it references). */

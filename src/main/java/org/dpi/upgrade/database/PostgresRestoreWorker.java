@@ -1,6 +1,5 @@
 package org.dpi.upgrade.database;
 
-import java.util.HashMap;
 import java.util.Map;
 import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
@@ -32,9 +31,6 @@ public class PostgresRestoreWorker extends DatabaseWorker {
       throw new DecisionRequiredException(DECISION, "Databases differ from the restore point after the rollback: the DBA decides",
           Map.of("databaseDecisionRequest", fit(outcome.decisionRequest(), outcome.reportLink()), "databaseReportLink", outcome.reportLink()));
     }
-    Map<String, Object> variables = new HashMap<>();
-    variables.put("postgresRestoreReport", fit(outcome.report(), outcome.reportLink()));
-    variables.put("databaseDecision", null);
-    return variables;
+    return Map.of("postgresRestoreReport", fit(outcome.report(), outcome.reportLink()));
   }
 }
