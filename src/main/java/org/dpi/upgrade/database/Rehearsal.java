@@ -52,7 +52,7 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
     return "REHEARSAL FAILED: " + String.join(", ", what);
   }
 
-  /** Verdict, failed rows with their partial effects, lossy rollbacks; what a DBA gate shows. */
+  /** Verdict, failed rows with their partial effects, lossy rollbacks, the times of both runs; what a DBA gate shows. */
   public String failures() {
     return failures(20);
   }
@@ -96,6 +96,8 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
             .append(by.isEmpty() ? "" : ", dropped by the rollback of " + by).append(":\n").append(indent(Report.list(lost, details))).append('\n');
       });
     }
+    text.append("\nUpgrade: ").append(UpgradeCsvRunner.summary(forward.rows())).append('\n')
+        .append("Rollback: ").append(UpgradeCsvRunner.summary(back.rows())).append('\n');
     return text.toString();
   }
 
@@ -106,9 +108,7 @@ public record Rehearsal(String scratch, List<String> databases, Map<String, List
       text.append("\nDifferences after the rollback, per database:\n").append(Report.perDatabase(back.differences(), Integer.MAX_VALUE)).append('\n');
     }
     List<String> back = databases.stream().filter(db -> !this.back.differences().containsKey(db)).toList();
-    text.append("\nBack to their snapshot: ").append(back.isEmpty() ? "none" : String.join(", ", back)).append('\n')
-        .append("\nUpgrade: ").append(UpgradeCsvRunner.summary(forward.rows())).append('\n')
-        .append("Rollback: ").append(UpgradeCsvRunner.summary(this.back.rows())).append('\n');
+    text.append("\nBack to their snapshot: ").append(back.isEmpty() ? "none" : String.join(", ", back)).append("\n\n");
     forward.rows().forEach(r -> text.append(r).append('\n'));
     this.back.rows().forEach(r -> text.append(r).append('\n'));
     return text.toString();

@@ -55,6 +55,7 @@ import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.ServiceTask;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.SubProcess;
+import org.camunda.bpm.model.bpmn.instance.Task;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputParameter;
@@ -656,8 +657,10 @@ public class EvidenceCollector {
     return m.group(1) != null ? m.group(1) + " bytes" : m.group(2);
   }
 
+  /** An undo is a compensation handler, or a task inside a compensation subprocess (not the subprocess itself). */
   static String kind(FlowElement element) {
-    if (element instanceof Activity a && a.isForCompensation()) {
+    boolean inUndo = element != null && element.getParentElement() instanceof SubProcess parent && parent.isForCompensation();
+    if (element instanceof Task && (inUndo || ((Activity) element).isForCompensation())) {
       return "undo";
     }
     if (element instanceof UserTask) {

@@ -279,12 +279,13 @@ class EvidencePackProcessTest {
   /** What the real workers record, built with their own types where they are public. */
   private static void workerResults(MosipUpgradeDriver driver) throws Exception {
     var row = new UpgradeCsv.Row(1, "mosip_kernel", "1.2.0.1", "1.2.1.0", "upgrade");
-    var forward = List.of(new UpgradeCsvRunner.RowResult(row, "upgrade", "applied", Duration.ofMillis(84_000), null, ""));
+    String script = "mosip_kernel/sql/1.2.0.1_to_1.2.1.0_upgrade.sql";
+    var forward = new UpgradeCsvRunner.Run(List.of(new UpgradeCsvRunner.RowResult(row, "upgrade", "applied",
+        Duration.ofMillis(84_000), script, null, "", List.of(), null)), Map.of());
     var back = new UpgradeCsvRunner.Rollback(List.of(new UpgradeCsvRunner.RowResult(row, "rollback", "applied",
-        Duration.ofMillis(51_000), null, "")), Map.of());
-    Rehearsal rehearsal = new Rehearsal("scratch:5433", List.of("mosip_kernel from the backup /backups/mosip_kernel.dump"),
-        forward, back, Duration.ofSeconds(140));
-    driver.result("Task_RehearseSchemaUpgrade", Map.of("rehearsalReport", rehearsal.report()));
+        Duration.ofMillis(51_000), script.replace("_upgrade", "_rollback"), null, "", List.of(), null)), Map.of());
+    Rehearsal rehearsal = new Rehearsal("scratch:5433", List.of("mosip_kernel"), Map.of(), forward, back, Duration.ofSeconds(140));
+    driver.result("Task_RehearseSchemaUpgrade", Map.of("rehearsalReport", rehearsal.failures()));
     driver.result("Task_BackupConfig", Map.of("configBackup", TaskVariables.JSON.writeValueAsString(
         new ConfigBackup.Archive("s3://upgrade-backups/CHG-1/config.zip", CONFIG_SHA, 15, false))));
     List<String> dumps = new ArrayList<>();
