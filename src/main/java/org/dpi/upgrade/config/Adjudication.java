@@ -198,6 +198,8 @@ public final class Adjudication {
    */
   static List<String> apply(List<Decided> decisions, Map<String, String> texts, Map<String, String> latestFileOfOld) {
     List<String> changes = new ArrayList<>();
+    Map<String, Map<String, String>> keyEdits = new LinkedHashMap<>();
+    Map<String, Map<String, String>> appends = new LinkedHashMap<>();
     Map<String, List<Decided>> lineEdits = new LinkedHashMap<>();
     for (Decided d : decisions) {
       Row row = d.row();
@@ -210,12 +212,20 @@ public final class Adjudication {
       } else {
         boolean copied = row.action().equals(PropMigrator.COPY_PROPERTY_IF_REQUIRED);
         String file = copied ? latestFileOfOld.getOrDefault(row.file(), row.file()) : row.file();
-        String text = texts.getOrDefault(file, "");
-        String value = value(d);
-        texts.put(file, copied ? append(text, row.key(), value) : PropMigrator.setValue(text, row.key(), value));
+        (copied ? appends : keyEdits).computeIfAbsent(file, f -> new LinkedHashMap<>()).put(row.key(), value(d));
         changes.add(file + " " + row.key() + ": " + decision + (copied ? " (added)" : "") + " [" + d.decision().user() + "]");
       }
     }
+    keyEdits.forEach((file, values) -> texts.put(file, PropMigrator.setValues(texts.getOrDefault(file, ""), values,
+        new HashMap<>())));
+    appends.forEach((file, values) -> {
+      StringBuilder text = new StringBuilder(texts.getOrDefault(file, ""));
+      if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
+        text.append('\n');
+      }
+      values.forEach((key, value) -> text.append(key).append('=').append(value).append('\n'));
+      texts.put(file, text.toString());
+    });
     lineEdits.forEach((file, edits) -> {
       // by original line number: the first line of a row becomes key=value, its other lines go
       Map<Integer, String> plan = new HashMap<>();
@@ -246,11 +256,6 @@ public final class Adjudication {
 
   private static String value(Decided d) {
     return d.decision().decision().equals(KEEP_OLD) ? d.row().oldValue() : d.decision().text();
-  }
-
-  private static String append(String text, String key, String value) {
-    String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
-    return text + separator + key + "=" + value + "\n";
   }
 
   /** The rows as the CSV a reviewer exports, with each row's decision. */

@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.dpi.upgrade.process.Refusal;
 
 /**
  * Execution listener (event {@code end}) of the adjudication review: the task completes only when every
  * row of the review that {@code config.migrate} recorded has a decision in the server-side store,
- * whatever client completes it. A refusal is a {@link BadUserRequestException}, which the engine does not
- * wrap for execution listeners: REST answers 400 with the sentence as it is, and Tasklist shows it.
- * The listener lets a cancelled task go (rollback, deletion).
+ * whatever client completes it. A refusal is one sentence ({@link Refusal}): a
+ * {@code BadUserRequestException}, which the engine does not wrap for execution listeners, answered over
+ * REST as 400 with the sentence alone, which Tasklist shows. A cancelled task (rollback, deletion) goes.
  */
 public class AdjudicationGuard implements ExecutionListener {
 
@@ -27,7 +27,7 @@ public class AdjudicationGuard implements ExecutionListener {
     }
     Object migration = execution.getVariable(MIGRATION);
     if (migration == null) {
-      throw new BadUserRequestException("No config migration is recorded for this upgrade: the step 'Migrate the config"
+      throw Refusal.refuse("No config migration is recorded for this upgrade: the step 'Migrate the config"
           + " properties' must complete before the review.");
     }
     try {
@@ -36,11 +36,11 @@ public class AdjudicationGuard implements ExecutionListener {
       int decided = adjudication.decidedCount(new DecisionStore(dir).load());
       int total = adjudication.rows.size();
       if (decided < total) {
-        throw new BadUserRequestException(decided + " of " + total + " rows are decided: decide the other "
+        throw Refusal.refuse(decided + " of " + total + " rows are decided: decide the other "
             + (total - decided) + " on the adjudication page, then complete the task.");
       }
     } catch (IllegalStateException e) {
-      throw new BadUserRequestException(e.getMessage());
+      throw Refusal.refuse(e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the recorded config migration", e);
     }

@@ -52,15 +52,17 @@ final class ConfigVersion {
     return new ConfigVersion(side, files);
   }
 
-  /** This version with some files' text replaced (the rewrites), parsed afresh where replaced. */
+  /** This version with some files' text replaced (the rewrites); what was parsed of the other files is kept. */
   ConfigVersion with(Map<String, String> replaced) {
     Map<String, byte[]> files = new TreeMap<>(properties);
     replaced.forEach((path, text) -> files.put(path, text.getBytes(StandardCharsets.UTF_8)));
     ConfigVersion version = new ConfigVersion(side, files);
-    texts.forEach((path, text) -> {
-      if (!replaced.containsKey(path)) {
-        version.texts.put(path, text);
-      }
+    texts.forEach((path, text) -> version.texts.put(path, text));
+    lines.forEach((path, parsed) -> version.lines.put(path, parsed));
+    spring.forEach((path, parsed) -> version.spring.put(path, parsed));
+    replaced.keySet().forEach(path -> {
+      version.lines.remove(path);
+      version.spring.remove(path);
     });
     version.texts.putAll(replaced);
     return version;

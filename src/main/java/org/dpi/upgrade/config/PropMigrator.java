@@ -107,23 +107,31 @@ final class PropMigrator {
         rewritten);
   }
 
-  /** Each rule once, however often the knowledge base lists it (prop_migrator rewrites the same line again). */
+  /**
+   * Each rule once, however often the knowledge base lists it (prop_migrator rewrites the same line
+   * again); the rules of one file are applied in one pass over its lines.
+   */
   private static List<Rewrite> rewrite(ConfigVersion latestVersion, KnowledgeBase kb, List<Different> different,
       Map<String, String> rewritten) {
     Map<Rule, Different> changed = new HashMap<>();
     different.forEach(d -> changed.put(new Rule(d.latestFile(), d.key()), d));
-    List<Rewrite> rewrites = new ArrayList<>();
+    Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
+    List<Different> fired = new ArrayList<>();
     for (Rule rule : new LinkedHashSet<>(kb.oldValueTakesPriority())) {
       Different d = changed.get(rule);
-      if (d == null || !latestVersion.exists(rule.file())) {
-        continue;
+      if (d != null && latestVersion.exists(rule.file())) {
+        byFile.computeIfAbsent(rule.file(), f -> new LinkedHashMap<>()).put(d.key(), d.oldValue());
+        fired.add(d);
       }
-      String text = rewritten.computeIfAbsent(rule.file(), latestVersion::text);
-      int[] count = new int[1];
-      rewritten.put(rule.file(), setValue(text, d.key(), d.oldValue(), count));
-      rewrites.add(new Rewrite(rule.file(), d.key(), d.latestValue(), d.oldValue(), count[0]));
     }
-    return rewrites;
+    Map<String, Integer> counts = new HashMap<>();
+    byFile.forEach((file, values) -> {
+      Map<String, Integer> lines = new HashMap<>();
+      rewritten.put(file, setValues(latestVersion.text(file), values, lines));
+      lines.forEach((key, n) -> counts.put(file + "\n" + key, n));
+    });
+    return fired.stream().map(d -> new Rewrite(d.latestFile(), d.key(), d.latestValue(), d.oldValue(),
+        counts.getOrDefault(d.latestFile() + "\n" + d.key(), 0))).toList();
   }
 
   /**
@@ -132,19 +140,26 @@ final class PropMigrator {
    * line ending becomes {@code \n}.
    */
   static String setValue(String text, String key, String value) {
-    return setValue(text, key, value, new int[1]);
+    return setValues(text, Map.of(key, value), new HashMap<>());
   }
 
-  /** {@link #setValue(String, String, String)}, adding the number of lines rewritten to {@code count[0]}. */
-  static String setValue(String text, String key, String value, int[] count) {
+  /**
+   * {@link #setValue} for several keys in one pass; {@code count} receives, per key, how many lines were
+   * rewritten. A stripped line starts with {@code key=} exactly when its part before the first {@code =}
+   * is the key (a key never holds {@code =}).
+   */
+  static String setValues(String text, Map<String, String> values, Map<String, Integer> count) {
     List<String> lines = PropertyLines.splitLines(text);
     boolean lastTerminated = text.endsWith("\n") || text.endsWith("\r");
-    StringBuilder out = new StringBuilder(text.length() + value.length());
+    StringBuilder out = new StringBuilder(text.length() + 64);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (PropertyLines.strip(line).startsWith(key + "=")) {
-        out.append(key).append('=').append(value).append('\n');
-        count[0]++;
+      String stripped = PropertyLines.strip(line);
+      int eq = stripped.indexOf('=');
+      String key = eq < 0 ? null : stripped.substring(0, eq);
+      if (key != null && values.containsKey(key)) {
+        out.append(key).append('=').append(values.get(key)).append('\n');
+        count.merge(key, 1, Integer::sum);
       } else {
         out.append(line);
         if (i < lines.size() - 1 || lastTerminated) {
