@@ -96,8 +96,9 @@ public class AdjudicationPage {
     return answer(() -> {
       Caller caller = reader(request);
       ConfigMigration.Review review = review(run);
-      Map<String, Object> body = summary(review.adjudication(), review.decisions().load());
-      body.put("rows", rowsJson(review.adjudication().rows, review.decisions().load()));
+      Map<String, Decision> decisions = review.decisions().load();
+      Map<String, Object> body = summary(review.adjudication(), decisions);
+      body.put("rows", rowsJson(review.adjudication().rows, decisions));
       body.put("user", caller.user());
       boolean open = open(run);
       body.put("open", open);

@@ -108,12 +108,13 @@ final class Findings {
       }
     }
     Set<String> reported = new LinkedHashSet<>();
+    Set<String> blanks = new LinkedHashSet<>();
     for (SpringProperties.Entry e : spring.entries) {
       if (!lines.values.containsKey(e.key()) && reported.add(e.key())) {
         findings.add(new Finding(Type.PARSE_DIFFERS, side, name, e.key(), List.of(e.line()), "the config server reads"
             + " this key, prop_migrator does not (a ':' or blank separator, an escape, or a continuation)"));
       }
-      if (!e.value().equals(e.value().stripTrailing()) && real.get(e.key()).equals(e.value())) {
+      if (!e.value().equals(e.value().stripTrailing()) && real.get(e.key()).equals(e.value()) && blanks.add(e.key())) {
         findings.add(new Finding(Type.WHITESPACE, side, name, e.key(), List.of(e.lastLine()), "the value ends with"
             + " blanks, which the config server keeps (prop_migrator strips them)"));
       }
