@@ -1,5 +1,6 @@
 package org.dpi.upgrade.config;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,17 +24,23 @@ import org.springframework.util.FileSystemUtils;
  * </ul>
  * Usage: {@code ConfigBench <runs> [<directory with file_comparator.py and file_updater.py>]};
  * {@code ConfigBench --once <dir>} is the cold run (one migration of the repository generated in {@code dir}).
+ * In the warm JVM, {@link #WARM_UP} runs come first and are not counted. Each figure is the median wall
+ * time, with the median CPU time (user + system, all threads or child processes) in brackets: on a shared
+ * machine the CPU time is the better estimate of an idle one.
  */
 public final class ConfigBench {
 
   static final int FILES = 36;
   static final int OLD_KEYS = 145;
   static final int NEW_KEYS = 158;
+  /** Runs before the measured ones in the warm JVM (class loading, JIT). */
+  static final int WARM_UP = 8;
 
   public static void main(String[] args) throws Exception {
     if (args[0].equals("--once")) {
       Path dir = Path.of(args[1]);
       migration(dir, "cold").migrate(plan(dir, "cold"), "cold");
+      System.out.println("cpu-ms " + cpu() / 1_000_000);
       return;
     }
     int runs = Integer.parseInt(args[0]);
@@ -54,73 +61,97 @@ public final class ConfigBench {
     ConfigVersion old = ConfigVersion.read("old", dir.resolve("old"));
     ConfigVersion latest = ConfigVersion.read("latest", dir.resolve("latest"));
     List<Long> rules = new ArrayList<>();
+    List<Long> rulesCpu = new ArrayList<>();
     PropMigrator.Result result = null;
-    for (int i = 0; i < runs + 2; i++) {
+    for (int i = 0; i < runs + WARM_UP; i++) {
       ConfigVersion o = ConfigVersion.read("old", dir.resolve("old"));
       ConfigVersion l = ConfigVersion.read("latest", dir.resolve("latest"));
+      long cpuStart = cpu();
       long start = System.nanoTime();
       List<Findings.Finding> findings = new ArrayList<>(Findings.beforeMigration(o, l, kb));
       result = PropMigrator.run(o, l, kb);
       findings.addAll(Findings.afterMigration(o, l.with(result.rewritten()), kb, result));
-      rules.add(System.nanoTime() - start);
+      if (i >= WARM_UP) {
+        rules.add(System.nanoTime() - start);
+        rulesCpu.add(cpu() - cpuStart);
+      }
     }
-    System.out.printf("prop_migrator rules + findings (in memory): median %d ms (%d different, %d old only, %d latest only,"
-        + " %d rewrites, %d manual rows)%n", median(rules), result.different().size(), result.oldOnly().size(),
-        result.latestOnly().size(), result.rewrites().size(), result.manual().size());
+    System.out.printf("prop_migrator rules + findings (in memory): median %d ms [CPU %d ms] (%d different, %d old only,"
+        + " %d latest only, %d rewrites, %d manual rows)%n", median(rules), median(rulesCpu), result.different().size(),
+        result.oldOnly().size(), result.latestOnly().size(), result.rewrites().size(), result.manual().size());
 
     List<Long> step = new ArrayList<>();
+    List<Long> stepCpu = new ArrayList<>();
     List<Long> apply = new ArrayList<>();
     int rows = 0;
-    for (int i = 0; i < runs + 2; i++) {
+    for (int i = 0; i < runs + WARM_UP; i++) {
       String run = "warm-" + i;
       ConfigMigration migration = migration(dir, run);
+      long cpuStart = cpu();
       long start = System.nanoTime();
       migration.migrate(plan(dir, run), run);
       long took = System.nanoTime() - start;
+      long tookCpu = cpu() - cpuStart;
       ConfigMigration.Review review = migration.review(run);
       rows = review.adjudication().rows.size();
       review.decisions().save(decideAll(review.adjudication()), "bench");
       start = System.nanoTime();
       migration.applyDecisions(run);
-      if (i >= 2) {
+      if (i >= WARM_UP) {
         step.add(took);
+        stepCpu.add(tookCpu);
         apply.add(System.nanoTime() - start);
       }
     }
     long warm = median(step);
+    long warmCpu = median(stepCpu);
     System.out.printf("config.migrate, warm JVM (refs, shallow fetch, read trees, rules, findings, outputs, commit, push):"
-        + " median %d ms of %d%n", warm, runs);
+        + " median %d ms [CPU %d ms] of %d%n", warm, warmCpu, runs);
     System.out.printf("config.apply-decisions for all %d rows (check, apply, commit, push): median %d ms%n", rows, median(apply));
 
     List<Long> cold = new ArrayList<>();
+    List<Long> coldCpu = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
       FileSystemUtils.deleteRecursively(dir.resolve("work-cold"));
       deleteBranch(dir, "bench-cold");
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-          System.getProperty("java.class.path"), ConfigBench.class.getName(), "--once", dir.toString()).inheritIO().start();
       long start = System.nanoTime();
-      if (p.waitFor() != 0) {
-        throw new IllegalStateException("the cold run failed");
-      }
+      String out = output(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+          System.getProperty("java.class.path"), ConfigBench.class.getName(), "--once", dir.toString());
       cold.add(System.nanoTime() - start);
+      coldCpu.add(Long.parseLong(out.substring(out.lastIndexOf("cpu-ms ") + 7).trim()) * 1_000_000);
     }
-    System.out.printf("config.migrate, fresh JVM (java start to exit): median %d ms%n", median(cold));
+    System.out.printf("config.migrate, fresh JVM (java start to exit): median %d ms [CPU %d ms]%n", median(cold),
+        median(coldCpu));
 
     if (scripts == null) {
       System.out.println("prop_migrator: not run (give the directory holding file_comparator.py and file_updater.py)");
       return;
     }
     List<Long> python = new ArrayList<>();
+    List<Long> pythonCpu = new ArrayList<>();
     for (int i = 0; i < runs; i++) {
-      python.add(propMigrator(dir, scripts));
+      long[] run = propMigrator(dir, scripts);
+      python.add(run[0]);
+      pythonCpu.add(run[1]);
     }
     long py = median(python);
-    System.out.printf("prop_migrator (python3 file_comparator.py + file_updater.py, 2 git clones): median %d ms%n", py);
-    System.out.printf("ratio ours/prop_migrator: warm %.2f, fresh JVM %.2f%n", (double) warm / py, (double) median(cold) / py);
+    long pyCpu = median(pythonCpu);
+    System.out.printf("prop_migrator (python3 file_comparator.py + file_updater.py, 2 git clones): median %d ms [CPU %d ms]%n",
+        py, pyCpu);
+    System.out.printf("ratio ours/prop_migrator, wall: warm %.2f, fresh JVM %.2f; CPU: warm %.2f, fresh JVM %.2f%n",
+        (double) warm / py, (double) median(cold) / py, (double) warmCpu / pyCpu, (double) median(coldCpu) / pyCpu);
   }
 
-  /** One run of MOSIP's scripts in a fresh directory, as migrator.sh runs them; wall time in nanoseconds. */
-  static long propMigrator(Path dir, Path scripts) throws Exception {
+  /** CPU time of this JVM so far (every thread), nanoseconds. */
+  static long cpu() {
+    return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+  }
+
+  /**
+   * One run of MOSIP's scripts in a fresh directory, as migrator.sh runs them: wall time and CPU time of
+   * the two scripts and the git commands they start (a Python wrapper reads its children's usage), nanoseconds.
+   */
+  static long[] propMigrator(Path dir, Path scripts) throws Exception {
     Path work = dir.resolve("python");
     FileSystemUtils.deleteRecursively(work);
     Files.createDirectories(work.resolve("knowledge"));
@@ -134,18 +165,34 @@ public final class ConfigBench {
       }
     }
     String url = dir.resolve("remote.git").toUri().toString();
+    String wrapper = "import resource, subprocess, sys\n"
+        + "for c in ([sys.executable, 'file_comparator.py', sys.argv[1], 'old', sys.argv[1], 'new'],"
+        + " [sys.executable, 'file_updater.py', 'new']):\n"
+        + "    subprocess.run(c, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        + "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        + "print('cpu-ms', int((r.ru_utime + r.ru_stime) * 1000))\n";
+    Files.writeString(work.resolve("timed.py"), wrapper);
     long start = System.nanoTime();
-    run(work, "python3", "file_comparator.py", url, "old", url, "new");
-    run(work, "python3", "file_updater.py", "new");
-    return System.nanoTime() - start;
+    String out = output(work, "python3", "timed.py", url);
+    long wall = System.nanoTime() - start;
+    return new long[] {wall, Long.parseLong(out.substring(out.lastIndexOf("cpu-ms ") + 7).trim()) * 1_000_000};
   }
 
-  private static void run(Path dir, String... command) throws Exception {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    if (p.waitFor() != 0) {
-      throw new IllegalStateException(String.join(" ", command) + " failed");
+  private static String output(String... command) throws Exception {
+    return output(null, command);
+  }
+
+  private static String output(Path dir, String... command) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (dir != null) {
+      builder.directory(dir.toFile());
     }
+    Process p = builder.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(String.join(" ", command) + " failed:\n" + out);
+    }
+    return out;
   }
 
   static ConfigMigration migration(Path dir, String run) {

@@ -78,11 +78,16 @@ final class ConfigGit {
     return Optional.ofNullable(refs.get(Constants.R_HEADS + name));
   }
 
-  /** The bare repository in {@code dir}, created when absent. */
+  /**
+   * The bare repository in {@code dir}, created when absent. Pushes send whole objects (no delta search:
+   * a commit changes a few small files, and the search cost more than the bytes it saves).
+   */
   static Repository open(Path dir) throws IOException {
     Repository repository = new FileRepositoryBuilder().setGitDir(dir.toFile()).setBare().build();
     if (!Files.isDirectory(dir.resolve("objects"))) {
       repository.create(true);
+      repository.getConfig().setBoolean("pack", null, "deltacompression", false);
+      repository.getConfig().save();
     }
     return repository;
   }

@@ -60,7 +60,7 @@ final class Findings {
 
   static final List<String> HEADER = List.of("Finding", "Side", "File", "Lines", "Key", "Detail");
   private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)[^}]*}");
-  private static final Pattern STAR_PATH = Pattern.compile("/\\*/");
+  private static final String STAR_PATH = "/*/";
 
   private Findings() { }
 
@@ -197,7 +197,7 @@ final class Findings {
         findings.add(new Finding(Type.PLACEHOLDER, "latest", row.file(), row.key(), List.of(), "keeping the old value would"
             + " drop the placeholder(s) " + dropped + " of the latest value; keep them and set them through the ConfigMap"));
       }
-      if (!row.oldValue().isEmpty() && STAR_PATH.matcher(row.oldValue()).find()) {
+      if (!row.oldValue().isEmpty() && row.oldValue().contains(STAR_PATH)) {
         findings.add(new Finding(Type.STAR_PROFILE, "old", row.file(), row.key(), List.of(), "keeping the old value brings"
             + " back '/*/': the Java 21 config server needs '/application/'"));
       }
@@ -210,7 +210,7 @@ final class Findings {
         continue;
       }
       for (SpringProperties.Entry e : pushed.spring(file).entries) {
-        if (STAR_PATH.matcher(e.value()).find()) {
+        if (e.value().contains(STAR_PATH)) {
           findings.add(new Finding(Type.STAR_PROFILE, "latest", file, e.key(), List.of(e.line()), "the value pulls with"
               + " '/*/': the Java 21 config server needs '/application/'"));
         }
@@ -259,6 +259,9 @@ final class Findings {
 
   static Set<String> placeholders(String value) {
     Set<String> names = new LinkedHashSet<>();
+    if (!value.contains("${")) {
+      return names;
+    }
     Matcher m = PLACEHOLDER.matcher(value);
     while (m.find()) {
       names.add(m.group(1));
