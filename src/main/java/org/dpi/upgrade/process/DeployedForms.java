@@ -43,8 +43,8 @@ public final class DeployedForms {
 
   /**
    * The answer fields of every form the definition uses, which only their own start or task sets. An
-   * answer a step pre-fills (its input parameter copies a value, e.g. the adjudication template that
-   * config.migrate writes) is not among them: the step may write it, the task's completion decides it.
+   * answer a step pre-fills (its input parameter copies a value the step wrote) is not among them: the
+   * step may write it, the task's completion decides it.
    */
   public static Set<String> answersOf(CommandContext context, String processDefinitionId) {
     ProcessDefinitionEntity definition = cache(context).findDeployedProcessDefinitionById(processDefinitionId);

@@ -52,7 +52,7 @@ public final class MosipUpgradeDriver {
     a.put("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared"));
     a.put("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve"));
     a.put("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true));
-    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true, "adjudicationDecisions", ConfigFixture.DECISIONS));
+    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true));
     a.put("Task_ReviewNonPropertiesFiles", Map.of("nonPropertiesReviewed",
         SpinValues.jsonValue("[\"json\",\"mvel\",\"jsonld\",\"xsd\",\"toml\",\"xml\"]").create()));
     a.put("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org"));

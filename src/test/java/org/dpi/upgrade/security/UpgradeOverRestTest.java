@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.dpi.upgrade.config.ConfigFixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,8 +27,5 @@ class UpgradeOverRestTest extends AttackTest {
             Collectors.mapping(t -> t.getAssignee(), Collectors.joining(","))));
     assertThat(answeredBy).containsEntry("Task_ApprovePostgresUpgrade", "demo-dba").containsEntry("Task_GoNoGo", "demo-manager");
     assertThat(answeredBy.get("Task_ApproveSchemaUpgrade").split(",")).containsExactlyInAnyOrder("demo-dba", "demo-dba2");
-    // the adjudication template config.migrate writes reached the reviewer's form, and the decisions the process
-    assertThat(engine.getHistoryService().createHistoricVariableInstanceQuery().processInstanceId(instance)
-        .variableName("adjudicationDecisions").list()).extracting(v -> v.getValue()).contains(ConfigFixture.DECISIONS);
   }
 }
