@@ -11,85 +11,151 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
- * What is known to be on the target, one file per bucket: for each key, the size and MD5 of the
- * bytes copied, the source ETag they were read under and the target ETag they were stored under.
- * An object is appended (one JSON line, flushed) only after its copy is verified, so after a crash
- * the manifest lists exactly the objects that need no copy again. The last line of a key wins;
- * {@code deleted} lines remove it. Opening compacts the file.
+ * What is known to be on the target, one file per bucket in the state directory
+ * ({@code <bucket>.manifest.jsonl}, JSON lines, append-only, each flushed):
+ * <ul>
+ *   <li>an {@link Entry} per object whose copy was verified: size, digest of the bytes, the source's
+ *       and the target's ETag and LastModified when it was verified, and the digest of its
+ *       {@link Metadata}; the last line of a key wins, {@code deleted} lines remove it;</li>
+ *   <li>the migrator's own multipart uploads: a line when one starts, one with the expected entry
+ *       just before it is completed, and one when it was aborted. An entry for the key ends them.</li>
+ * </ul>
+ * Opening compacts the file; a last line cut by a crash is ignored.
  */
 final class Manifest implements Closeable {
 
+  /**
+   * @param md5 the MD5 of the bytes, or for an object copied in parts of {@code partSize} bytes the
+   *     MD5 of the parts' MD5s, dash, part count (its S3 ETag)
+   * @param sourceModified epoch seconds, 0 when not known (then the object is checked again)
+   * @param meta {@link Metadata#digest()}, null when not known
+   */
+  record Entry(String key, long size, String md5, Long partSize, String sourceEtag, long sourceModified,
+      String targetEtag, long targetModified, String meta) {
+
+    Entry verified(String targetEtag, long targetModified) {
+      return new Entry(key, size, md5, partSize, sourceEtag, sourceModified, targetEtag, targetModified, meta);
+    }
+  }
+
+  /** An upload started by the migrator; {@code completing}: the entry it gives once completed. */
+  record Upload(String key, String id, Entry completing) {
+  }
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Entry(String key, long size, String md5, String sourceEtag, String targetEtag, Boolean deleted) {
-    Entry(String key, long size, String md5, String sourceEtag, String targetEtag) {
-      this(key, size, md5, sourceEtag, targetEtag, null);
+  record Line(String key, Long size, String md5, Long partSize, String sourceEtag, Long sourceModified,
+      String targetEtag, Long targetModified, String meta, String upload, Boolean deleted) {
+
+    static Line of(Entry e, String upload) {
+      return new Line(e.key(), e.size(), e.md5(), e.partSize(), e.sourceEtag(), e.sourceModified(), e.targetEtag(),
+          e.targetModified(), e.meta(), upload, null);
+    }
+
+    Entry entry() {
+      return new Entry(key, size == null ? 0 : size, md5, partSize, sourceEtag,
+          sourceModified == null ? 0 : sourceModified, targetEtag, targetModified == null ? 0 : targetModified, meta);
     }
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SUFFIX = ".manifest.jsonl";
 
   private final Path file;
   private final Map<String, Entry> entries;
+  private final Map<String, Upload> uploads;
   private final BufferedWriter out;
 
-  private Manifest(Path file, Map<String, Entry> entries, BufferedWriter out) {
+  private Manifest(Path file, State state, BufferedWriter out) {
     this.file = file;
-    this.entries = entries;
+    this.entries = state.entries;
+    this.uploads = state.uploads;
     this.out = out;
   }
 
   static Path file(Path directory, String bucket) {
-    return directory.resolve(bucket + ".manifest.jsonl");
+    return directory.resolve(bucket + SUFFIX);
+  }
+
+  /** The buckets that have a manifest in {@code directory}: those this migration copied. */
+  static List<String> buckets(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(SUFFIX))
+          .map(n -> n.substring(0, n.length() - SUFFIX.length())).sorted().toList();
+    }
+  }
+
+  static void delete(Path directory, String bucket) throws IOException {
+    Files.deleteIfExists(file(directory, bucket));
   }
 
   static Manifest open(Path directory, String bucket) {
     Path file = file(directory, bucket);
     try {
       Files.createDirectories(directory);
-      Map<String, Entry> entries = read(file);
+      State state = read(file);
       Path compacted = file.resolveSibling(file.getFileName() + ".tmp");
       try (BufferedWriter tmp = Files.newBufferedWriter(compacted, StandardCharsets.UTF_8)) {
-        for (Entry entry : entries.values()) {
-          tmp.write(JSON.writeValueAsString(entry));
-          tmp.newLine();
+        for (Entry entry : state.entries.values()) {
+          write(tmp, Line.of(entry, null));
+        }
+        for (Upload upload : state.uploads.values()) {
+          write(tmp, upload.completing() == null ? new Line(upload.key(), null, null, null, null, null, null, null, null,
+              upload.id(), null) : Line.of(upload.completing(), upload.id()));
         }
       }
       Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      return new Manifest(file, entries, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
+      return new Manifest(file, state, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot use the manifest " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** The entries of an existing manifest, empty if there is none. Reads only. */
-  static Map<String, Entry> read(Path file) throws IOException {
-    Map<String, Entry> entries = new ConcurrentHashMap<>();
+  /** The entries and open uploads of a manifest file. */
+  record State(Map<String, Entry> entries, Map<String, Upload> uploads) {
+  }
+
+  /** Reads a manifest; empty if there is none. */
+  static State read(Path file) throws IOException {
+    State state = new State(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     if (!Files.exists(file)) {
-      return entries;
+      return state;
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     for (int i = 0; i < lines.size(); i++) {
-      Entry entry;
+      Line line;
       try {
-        entry = JSON.readValue(lines.get(i), Entry.class);
+        line = JSON.readValue(lines.get(i), Line.class);
       } catch (IOException e) {
         if (i == lines.size() - 1) {
           break; // a line cut by a crash: that object was not recorded, so it is copied again
         }
         throw new IOException("line " + (i + 1) + " is damaged: " + e.getMessage(), e);
       }
-      if (Boolean.TRUE.equals(entry.deleted())) {
-        entries.remove(entry.key());
+      boolean deleted = Boolean.TRUE.equals(line.deleted());
+      if (line.upload() == null) {
+        state.uploads.values().removeIf(u -> u.key().equals(line.key()));
+        if (deleted) {
+          state.entries.remove(line.key());
+        } else {
+          state.entries.put(line.key(), line.entry());
+        }
+      } else if (deleted) {
+        state.uploads.remove(line.upload());
       } else {
-        entries.put(entry.key(), entry);
+        state.uploads.put(line.upload(), new Upload(line.key(), line.upload(), line.md5() == null ? null : line.entry()));
       }
     }
-    return entries;
+    return state;
   }
 
   Path file() {
@@ -104,24 +170,52 @@ final class Manifest implements Closeable {
     return entries;
   }
 
+  /** The uploads started and neither completed and recorded nor aborted. */
+  List<Upload> openUploads() {
+    return new ArrayList<>(uploads.values());
+  }
+
+  /** Records a verified object; ends the open uploads of its key. */
   void record(Entry entry) {
-    append(entry);
+    append(Line.of(entry, null));
     entries.put(entry.key(), entry);
+    uploads.values().removeIf(u -> u.key().equals(entry.key()));
   }
 
   void remove(String key) {
-    append(new Entry(key, 0, null, null, null, true));
+    append(new Line(key, null, null, null, null, null, null, null, null, null, true));
     entries.remove(key);
+    uploads.values().removeIf(u -> u.key().equals(key));
   }
 
-  private synchronized void append(Entry entry) {
+  void uploadStarted(String key, String id) {
+    append(new Line(key, null, null, null, null, null, null, null, null, id, null));
+    uploads.put(id, new Upload(key, id, null));
+  }
+
+  /** Just before completing: what the object will be once it is. */
+  void uploadCompleting(String id, Entry expected) {
+    append(Line.of(expected, id));
+    uploads.put(id, new Upload(expected.key(), id, expected));
+  }
+
+  void uploadAborted(String key, String id) {
+    append(new Line(key, null, null, null, null, null, null, null, null, id, true));
+    uploads.remove(id);
+  }
+
+  private synchronized void append(Line line) {
     try {
-      out.write(JSON.writeValueAsString(entry));
-      out.newLine();
+      write(out, line);
       out.flush();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the manifest " + file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void write(BufferedWriter out, Line line) throws IOException {
+    out.write(JSON.writeValueAsString(line));
+    out.newLine();
   }
 
   @Override
