@@ -1,7 +1,5 @@
 package org.dpi.upgrade.objectstore;
 
-import io.minio.errors.ErrorResponseException;
-import io.minio.messages.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -11,8 +9,6 @@ import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -388,7 +384,7 @@ public final class ObjectMigrator {
 
   private String hint(S3 side, Exception e) {
     Endpoint endpoint = side.endpoint();
-    if (e instanceof ErrorResponseException r && AUTH_CODES.contains(r.errorResponse().code())) {
+    if (e instanceof S3.ServerError r && AUTH_CODES.contains(r.code)) {
       return ". Check the access and secret keys (" + endpoint.setting("access-key") + "; "
           + endpoint.setting("secret-key") + ") and the region (" + endpoint.setting("region") + ", now "
           + endpoint.region() + ").";
@@ -541,7 +537,7 @@ public final class ObjectMigrator {
     manifest.uploadStarted(key, uploadId);
     boolean completed = false;
     try {
-      List<Part> parts = new ArrayList<>();
+      List<String> parts = new ArrayList<>();
       for (long offset = 0; offset < size; offset += copied.partSize()) {
         int number = parts.size() + 1;
         long length = Math.min(copied.partSize(), size - offset);
@@ -551,7 +547,7 @@ public final class ObjectMigrator {
           throw new StepFailure(target, "writing part " + number + " of it to", new Mismatch("the target stored other"
               + " bytes than were read from the source (ETag " + etag + ", MD5 " + digests.lastPart() + ")"));
         }
-        parts.add(new Part(number, etag));
+        parts.add(etag);
       }
       manifest.uploadCompleting(uploadId, new Manifest.Entry(key, size, digests.etag(), copied.partSize(),
           copied.sourceEtag(), copied.sourceModified(), digests.etag(), 0, copied.meta()));
@@ -607,7 +603,7 @@ public final class ObjectMigrator {
   private void delete(String bucket, List<String> keys, Manifest manifest, Run run) throws Exception {
     try {
       target.delete(bucket, keys);
-    } catch (ErrorResponseException e) {
+    } catch (S3.ServerError e) {
       run.failure(bucket + ": deleting " + keys.size() + " object(s) only on the target (" + keys.get(0)
           + (keys.size() > 1 ? ", ..." : "") + ") failed on the " + target.endpoint() + ": " + problem(e));
       run.done(keys.size(), 0);
@@ -651,8 +647,7 @@ public final class ObjectMigrator {
   }
 
   private static long modified(Headers headers) {
-    String value = headers.get("Last-Modified");
-    return value == null ? 0 : ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toEpochSecond();
+    return S3.httpSeconds(headers.get("Last-Modified"));
   }
 
   // ---------------------------------------------------------------- failures
@@ -673,9 +668,8 @@ public final class ObjectMigrator {
 
     /** Network failures, server-side errors and throttling, and a copy that arrived different. */
     boolean retryable() {
-      if (getCause() instanceof ErrorResponseException r) {
-        int status = r.response() == null ? 0 : r.response().code();
-        return status >= 500 || status == 408 || status == 429 || TRANSIENT_CODES.contains(r.errorResponse().code());
+      if (getCause() instanceof S3.ServerError r) {
+        return r.status >= 500 || r.status == 408 || r.status == 429 || TRANSIENT_CODES.contains(r.code);
       }
       return getCause() instanceof IOException || getCause() instanceof Mismatch;
     }
@@ -719,8 +713,8 @@ public final class ObjectMigrator {
       if (t instanceof ObjectStoreException || t instanceof UncheckedIOException) {
         return t.getMessage();
       }
-      if (t instanceof ErrorResponseException r) {
-        return r.errorResponse().code() + " (" + r.errorResponse().message() + ")";
+      if (t instanceof S3.ServerError r) {
+        return r.code + " (" + r.getMessage() + ")";
       }
       if (t instanceof Mismatch || t instanceof PartDigests.SourceReadException) {
         return t.getMessage();

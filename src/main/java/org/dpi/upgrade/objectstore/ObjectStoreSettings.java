@@ -20,7 +20,7 @@ public record ObjectStoreSettings(Endpoint source, Endpoint target, Path stateDi
 
   static final long MIN_PART_SIZE = 5L * 1024 * 1024;
   public static final int DEFAULT_PARALLELISM = 16;
-  public static final long DEFAULT_PART_SIZE = 16L * 1024 * 1024;
+  public static final long DEFAULT_PART_SIZE = 64L * 1024 * 1024;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
   public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(30);
