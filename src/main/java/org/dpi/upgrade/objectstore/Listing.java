@@ -7,10 +7,14 @@ record Listing(Map<String, Listing.Obj> objects) {
 
   /** {@code modified}: epoch seconds; HTTP headers carry no finer time, so listings are compared at that precision. */
   record Obj(String key, long size, String etag, long modified) {
-    /** An ETag that is the MD5 of the content: a single-part upload without server-side encryption. */
     boolean plainMd5() {
-      return etag.length() == 32 && etag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+      return Listing.plainMd5(etag);
     }
+  }
+
+  /** An ETag that is the MD5 of the content: a single-part upload without server-side encryption. */
+  static boolean plainMd5(String etag) {
+    return etag.length() == 32 && etag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
   static String etag(String etag) {

@@ -1,7 +1,6 @@
 package org.dpi.upgrade.objectstore;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +9,9 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import okhttp3.Headers;
 import okhttp3.Response;
+import okio.BufferedSource;
 
 /**
  * Makes the target's buckets identical to the source's (docs/objectstore.md, "What identical and
@@ -44,6 +46,7 @@ public final class ObjectMigrator {
       "AuthorizationHeaderMalformed");
   private static final Set<String> TRANSIENT_CODES = Set.of("SlowDown", "RequestTimeout", "InternalError",
       "ServiceUnavailable", "OperationAborted");
+  private static final String BAD_DIGEST = "BadDigest";
   private static final int DELETE_BATCH = 1000;
   private static final String NOTHING_WRITTEN = " Nothing was written.";
 
@@ -208,7 +211,7 @@ public final class ObjectMigrator {
         if (in == null) {
           return null;
         }
-        String digest = PartDigests.of(in.body().byteStream(), s.size(), c.partSize());
+        String digest = PartDigests.of(in.body().source(), s.size(), c.partSize());
         bytesRead.addAndGet(s.size());
         return new String[] {digest, Metadata.of(in.headers()).digest()};
       }
@@ -431,12 +434,16 @@ public final class ObjectMigrator {
 
   /** One object, with retries; a failure after them is recorded in the run, unless its server stopped answering. */
   private void transfer(String bucket, Listing.Obj s, Comparison c, Manifest manifest, Run run) throws Exception {
+    boolean etagIsMd5 = true;
     for (int attempt = 1; ; attempt++) {
       try {
-        Outcome outcome = c.kind() == Kind.SAME_BYTES ? checkOrCopy(bucket, s, c, manifest) : copy(bucket, s, manifest);
+        Outcome outcome = c.kind() == Kind.SAME_BYTES ? checkOrCopy(bucket, s, c, manifest, etagIsMd5)
+            : copy(bucket, s, manifest, etagIsMd5);
         run.finished(outcome, s.size());
         return;
       } catch (StepFailure f) {
+        // the bytes read do not have the MD5 the source's ETag states (encrypted, or damaged at rest)
+        etagIsMd5 &= !(f.getCause() instanceof S3.ServerError r && BAD_DIGEST.equals(r.code));
         if (f.retryable() && attempt <= settings.retries()) {
           Thread.sleep(settings.retryBackoff().toMillis() << (attempt - 1));
           continue;
@@ -453,7 +460,8 @@ public final class ObjectMigrator {
   }
 
   /** Same bytes on both sides: HEAD both; the same metadata too makes it identical (recorded), else it is copied. */
-  private Outcome checkOrCopy(String bucket, Listing.Obj s, Comparison c, Manifest manifest) throws Exception {
+  private Outcome checkOrCopy(String bucket, Listing.Obj s, Comparison c, Manifest manifest, boolean etagIsMd5)
+      throws Exception {
     String key = s.key();
     Headers sourceHeaders = step(source, "reading its headers from", () -> source.head(bucket, key));
     if (sourceHeaders == null) {
@@ -468,14 +476,17 @@ public final class ObjectMigrator {
         return Outcome.IDENTICAL;
       }
     }
-    return copy(bucket, s, manifest);
+    return copy(bucket, s, manifest, etagIsMd5);
   }
 
   /**
    * Streams one object from the source to the target (in parts above the part size); records it
    * once the target's ETag matches the MD5 of the bytes read and the target reports the same metadata.
+   * When the source's ETag is a plain MD5 (and {@code etagIsMd5}), that MD5 is sent as Content-MD5
+   * instead of hashing the bytes here: the target refuses bytes that differ from what the source
+   * stored, and its ETag must equal the source's.
    */
-  private Outcome copy(String bucket, Listing.Obj s, Manifest manifest) throws Exception {
+  private Outcome copy(String bucket, Listing.Obj s, Manifest manifest, boolean etagIsMd5) throws Exception {
     String key = s.key();
     Response in = step(source, "reading it from", () -> source.get(bucket, key));
     if (in == null) {
@@ -493,17 +504,22 @@ public final class ObjectMigrator {
         write.add("x-amz-tagging", tagging(tags));
       }
       Long partSize = size > settings.partSize() ? settings.partSize() : null;
-      Manifest.Entry copied = new Manifest.Entry(key, size, null, partSize, etag(headers), modified(headers), null, 0,
+      String sourceEtag = etag(headers);
+      boolean byEtag = etagIsMd5 && partSize == null && Listing.plainMd5(sourceEtag);
+      if (byEtag) {
+        write.add("Content-MD5", Base64.getEncoder().encodeToString(HexFormat.of().parseHex(sourceEtag)));
+      }
+      Manifest.Entry copied = new Manifest.Entry(key, size, null, partSize, sourceEtag, modified(headers), null, 0,
           meta.digest());
-      InputStream body = in.body().byteStream();
+      BufferedSource body = in.body().source();
       PartDigests digests = new PartDigests();
       String targetEtag = partSize == null
-          ? step(target, "writing it to", () -> target.put(bucket, key, write.build(), digests.part(body, size)))
+          ? step(target, "writing it to", () -> target.put(bucket, key, write.build(), digests.part(body, size, !byEtag)))
           : multipart(bucket, key, write.build(), body, size, digests, copied, manifest);
-      String digest = digests.etag();
+      String digest = byEtag ? sourceEtag : digests.etag();
       if (!digest.equals(targetEtag) && !digest.equals(step(target, "reading it back from", () -> {
         try (Response back = target.get(bucket, key)) {
-          return back == null ? null : PartDigests.of(back.body().byteStream(), size, partSize);
+          return back == null ? null : PartDigests.of(back.body().source(), size, partSize);
         }
       }))) {
         throw new StepFailure(target, "writing it to", new Mismatch("the target stored other bytes than the "
@@ -531,7 +547,7 @@ public final class ObjectMigrator {
    * records the upload when it starts and the expected entry just before completing it, so a resume
    * knows a completed upload it did not record, and aborts it on failure.
    */
-  private String multipart(String bucket, String key, Headers headers, InputStream body, long size,
+  private String multipart(String bucket, String key, Headers headers, BufferedSource body, long size,
       PartDigests digests, Manifest.Entry copied, Manifest manifest) throws Exception {
     String uploadId = step(target, "starting the upload of it to", () -> target.createUpload(bucket, key, headers));
     manifest.uploadStarted(key, uploadId);
@@ -542,7 +558,7 @@ public final class ObjectMigrator {
         int number = parts.size() + 1;
         long length = Math.min(copied.partSize(), size - offset);
         String etag = step(target, "writing part " + number + " of it to",
-            () -> target.uploadPart(bucket, key, uploadId, number, digests.part(body, length)));
+            () -> target.uploadPart(bucket, key, uploadId, number, digests.part(body, length, true)));
         if (!etag.equals(digests.lastPart())) {
           throw new StepFailure(target, "writing part " + number + " of it to", new Mismatch("the target stored other"
               + " bytes than were read from the source (ETag " + etag + ", MD5 " + digests.lastPart() + ")"));
@@ -669,7 +685,8 @@ public final class ObjectMigrator {
     /** Network failures, server-side errors and throttling, and a copy that arrived different. */
     boolean retryable() {
       if (getCause() instanceof S3.ServerError r) {
-        return r.status >= 500 || r.status == 408 || r.status == 429 || TRANSIENT_CODES.contains(r.code);
+        return r.status >= 500 || r.status == 408 || r.status == 429 || TRANSIENT_CODES.contains(r.code)
+            || BAD_DIGEST.equals(r.code);
       }
       return getCause() instanceof IOException || getCause() instanceof Mismatch;
     }

@@ -1,7 +1,6 @@
 package org.dpi.upgrade.objectstore;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -9,7 +8,11 @@ import java.util.HexFormat;
 import java.util.List;
 import okhttp3.MediaType;
 import okhttp3.RequestBody;
+import okio.Buffer;
 import okio.BufferedSink;
+import okio.BufferedSource;
+import okio.HashingSource;
+import okio.Source;
 
 /**
  * The MD5s of a stream read in parts, as S3 computes ETags: one part gives the MD5 of the bytes; n
@@ -19,11 +22,12 @@ import okio.BufferedSink;
  */
 final class PartDigests {
 
-  private static final int BUFFER = 64 * 1024;
+  private static final long CHUNK = 64 * 1024;
+  private static final MessageDigest MD5 = newMd5();
   private final List<byte[]> parts = new ArrayList<>();
   private long count;
 
-  static MessageDigest md5() {
+  private static MessageDigest newMd5() {
     try {
       return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
@@ -31,37 +35,45 @@ final class PartDigests {
     }
   }
 
+  /** A fresh MD5 digest (a copy of a prototype: no provider lookup). */
+  static MessageDigest md5() {
+    try {
+      return (MessageDigest) MD5.clone();
+    } catch (CloneNotSupportedException e) {
+      return newMd5();
+    }
+  }
+
   /** The digest of a whole stream of {@code size} bytes in parts of {@code partSize} (null: one part). */
-  static String of(InputStream in, long size, Long partSize) throws IOException {
+  static String of(BufferedSource in, long size, Long partSize) throws IOException {
     PartDigests digests = new PartDigests();
     long part = partSize == null ? Math.max(size, 1) : partSize;
-    byte[] buffer = new byte[BUFFER];
+    Buffer discard = new Buffer();
     long done = 0;
     do {
       long length = Math.min(part, size - done);
       MessageDigest md5 = md5();
-      for (long read = 0; read < length; ) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, length - read));
-        if (n < 0) {
+      HashingSource hashing = new HashingSource(in, md5);
+      for (long read = 0; read < length; read += discard.size(), discard.clear()) {
+        if (hashing.read(discard, Math.min(CHUNK, length - read)) < 0) {
           throw new IOException("the content ended after " + (done + read) + " of " + size + " bytes");
         }
-        md5.update(buffer, 0, n);
-        read += n;
       }
       digests.parts.add(md5.digest());
       done += length;
     } while (done < size);
-    if (in.read() >= 0) {
+    if (!in.exhausted()) {
       throw new IOException("the content is longer than " + size + " bytes");
     }
     return digests.etag();
   }
 
   /**
-   * A one-shot request body of the next {@code length} bytes of {@code in}, hashed as one part. A
-   * failure or early end of {@code in} is a {@link SourceReadException}.
+   * A one-shot request body of the next {@code length} bytes of {@code in}, hashed as one part (when
+   * {@code hashed}) while the bytes move from the source's buffer to the request's without a copy.
+   * A failure or early end of {@code in} is a {@link SourceReadException}.
    */
-  RequestBody part(InputStream in, long length) {
+  RequestBody part(BufferedSource in, long length, boolean hashed) {
     return new RequestBody() {
       @Override
       public MediaType contentType() {
@@ -80,28 +92,28 @@ final class PartDigests {
 
       @Override
       public void writeTo(BufferedSink sink) throws IOException {
-        MessageDigest md5 = md5();
-        byte[] buffer = new byte[(int) Math.min(BUFFER, Math.max(length, 1))];
+        MessageDigest md5 = hashed ? md5() : null;
+        Source from = hashed ? new HashingSource(in, md5) : in;
         for (long written = 0; written < length; ) {
-          int n;
+          long n;
           try {
-            n = in.read(buffer, 0, (int) Math.min(buffer.length, length - written));
+            n = from.read(sink.getBuffer(), Math.min(CHUNK, length - written));
           } catch (IOException e) {
             throw new SourceReadException(e.getMessage(), e);
           }
           if (n < 0) {
             throw new SourceReadException("the source ended after " + (count + written) + " bytes", null);
           }
-          md5.update(buffer, 0, n);
-          sink.write(buffer, 0, n);
           written += n;
+          sink.emitCompleteSegments();
         }
-        parts.add(md5.digest());
+        if (hashed) {
+          parts.add(md5.digest());
+        }
         count += length;
       }
     };
   }
-
   long count() {
     return count;
   }

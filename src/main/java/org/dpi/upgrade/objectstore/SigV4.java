@@ -20,7 +20,7 @@ import okhttp3.Request;
 /**
  * AWS signature version 4 for S3 requests, with the payload unsigned ({@code UNSIGNED-PAYLOAD}):
  * every upload is checked against the MD5 of its bytes instead. The signing key is derived once a
- * day, not for every request. Header values are trimmed and inner runs of spaces collapsed, as the
+ * day per thread, not for every request. Header values are trimmed and inner runs of spaces collapsed, as the
  * specification says.
  */
 final class SigV4 {
@@ -30,12 +30,15 @@ final class SigV4 {
   private static final List<String> UNSIGNED_HEADERS = List.of("accept-encoding", "authorization", "user-agent",
       "content-length");
 
+  private static final MessageDigest SHA256 = sha256Digest();
+
   private final String accessKey;
   private final String secretKey;
   private final String region;
-  private volatile DayKey key;
+  /** Per thread: the day and a MAC keyed with that day's signing key. */
+  private final ThreadLocal<DayMac> macs = new ThreadLocal<>();
 
-  private record DayKey(String date, byte[] key) {
+  private record DayMac(String date, Mac mac) {
   }
 
   SigV4(String accessKey, String secretKey, String region) {
@@ -68,7 +71,7 @@ final class SigV4 {
 
     String scope = date + "/" + region + "/s3/aws4_request";
     String toSign = ALGORITHM + "\n" + time + "\n" + scope + "\n" + hex(sha256(canonical.toString()));
-    String signature = hex(hmac(dayKey(date), toSign));
+    String signature = hex(mac(date).doFinal(toSign.getBytes(StandardCharsets.UTF_8)));
     return dated.newBuilder().header("Authorization", ALGORITHM + " Credential=" + accessKey + "/" + scope
         + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature).build();
   }
@@ -112,23 +115,37 @@ final class SigV4 {
     return collapsed.toString();
   }
 
-  private byte[] dayKey(String date) {
-    DayKey current = key;
+  /** This thread's MAC with the signing key of {@code date}, derived when the day changes. */
+  private Mac mac(String date) {
+    DayMac current = macs.get();
     if (current == null || !current.date().equals(date)) {
-      byte[] k = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
-      k = hmac(k, region);
-      k = hmac(k, "s3");
-      current = new DayKey(date, hmac(k, "aws4_request"));
-      key = current;
+      byte[] key = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), date);
+      key = hmac(key, region);
+      key = hmac(key, "s3");
+      key = hmac(key, "aws4_request");
+      current = new DayMac(date, keyed(key));
+      macs.set(current);
     }
-    return current.key();
+    return current.mac();
   }
 
-  private static byte[] hmac(byte[] key, String data) {
+  private static Mac keyed(byte[] key) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] hmac(byte[] key, String data) {
+    return keyed(key).doFinal(data.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest sha256Digest() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -136,9 +153,9 @@ final class SigV4 {
 
   private static byte[] sha256(String data) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+      return ((MessageDigest) SHA256.clone()).digest(data.getBytes(StandardCharsets.UTF_8));
+    } catch (CloneNotSupportedException e) {
+      return sha256Digest().digest(data.getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -55,6 +55,16 @@ class MigrationPlanTest {
   }
 
   @Test
+  void anyKeySurvivesTheManifest(@TempDir Path dir) throws Exception {
+    String key = "quote \" back\\slash\nnew line\ttab \u0001 ü 日本 \u2028";
+    try (Manifest manifest = Manifest.open(dir, "packets")) {
+      manifest.record(entry(key, "m"));
+    }
+    assertThat(Manifest.read(Manifest.file(dir, "packets")).entries()).containsOnlyKeys(key)
+        .containsValue(entry(key, "m"));
+  }
+
+  @Test
   void uploadsStayOpenUntilTheirObjectIsRecordedOrTheyAreAborted(@TempDir Path dir) throws Exception {
     try (Manifest manifest = Manifest.open(dir, "packets")) {
       manifest.uploadStarted("big", "u1");
