@@ -1,6 +1,5 @@
 package org.dpi.upgrade.objectstore;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedWriter;
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *   <li>the migrator's own multipart uploads: a line when one starts, one with the expected entry
  *       just before it is completed, and one when it was aborted. An entry for the key ends them.</li>
  * </ul>
- * Opening compacts the file; a last line cut by a crash is ignored.
+ * Opening compacts the file when lines were superseded; a last line cut by a crash is ignored.
  */
 final class Manifest implements Closeable {
 
@@ -56,13 +56,37 @@ final class Manifest implements Closeable {
           e.targetModified(), e.meta(), upload, null);
     }
 
+    /** One line as {@link #json} writes it (JSON object of strings, whole numbers and booleans). */
+    static Line parse(String json) throws IOException {
+      Map<String, Object> fields = new JsonReader(json).object();
+      return new Line(text(fields, "key"), number(fields, "size"), text(fields, "md5"), number(fields, "partSize"),
+          text(fields, "sourceEtag"), number(fields, "sourceModified"), text(fields, "targetEtag"),
+          number(fields, "targetModified"), text(fields, "meta"), text(fields, "upload"),
+          (Boolean) fields.get("deleted"));
+    }
+
+    private static String text(Map<String, Object> fields, String name) throws IOException {
+      Object value = fields.get(name);
+      if (value != null && !(value instanceof String)) {
+        throw new IOException(name + " is not a string");
+      }
+      return (String) value;
+    }
+
+    private static Long number(Map<String, Object> fields, String name) throws IOException {
+      Object value = fields.get(name);
+      if (value != null && !(value instanceof Long)) {
+        throw new IOException(name + " is not a whole number");
+      }
+      return (Long) value;
+    }
+
     Entry entry() {
       return new Entry(key, size == null ? 0 : size, md5, partSize, sourceEtag,
           sourceModified == null ? 0 : sourceModified, targetEtag, targetModified == null ? 0 : targetModified, meta);
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUFFIX = ".manifest.jsonl";
 
   private final Path file;
@@ -101,6 +125,10 @@ final class Manifest implements Closeable {
     try {
       Files.createDirectories(directory);
       State state = read(file);
+      if (state.lines() == state.entries().size() + state.uploads().size()) {
+        return new Manifest(file, state, Files.newBufferedWriter(file, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND));
+      }
       Path compacted = file.resolveSibling(file.getFileName() + ".tmp");
       try (BufferedWriter tmp = Files.newBufferedWriter(compacted, StandardCharsets.UTF_8)) {
         for (Entry entry : state.entries.values()) {
@@ -118,21 +146,21 @@ final class Manifest implements Closeable {
     }
   }
 
-  /** The entries and open uploads of a manifest file. */
-  record State(Map<String, Entry> entries, Map<String, Upload> uploads) {
+  /** The entries and open uploads of a manifest file, and how many lines it had. */
+  record State(Map<String, Entry> entries, Map<String, Upload> uploads, int lines) {
   }
 
   /** Reads a manifest; empty if there is none. */
   static State read(Path file) throws IOException {
-    State state = new State(new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
     if (!Files.exists(file)) {
-      return state;
+      return new State(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), 0);
     }
     List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+    State state = new State(new ConcurrentHashMap<>(), new ConcurrentHashMap<>(), lines.size());
     for (int i = 0; i < lines.size(); i++) {
       Line line;
       try {
-        line = JSON.readValue(lines.get(i), Line.class);
+        line = Line.parse(lines.get(i));
       } catch (IOException e) {
         if (i == lines.size() - 1) {
           break; // a line cut by a crash: that object was not recorded, so it is copied again
@@ -259,5 +287,117 @@ final class Manifest implements Closeable {
   @Override
   public void close() throws IOException {
     out.close();
+  }
+
+  /** Reads one flat JSON object: string, whole-number, boolean and null values. */
+  private static final class JsonReader {
+    private final String text;
+    private int at;
+
+    JsonReader(String text) {
+      this.text = text;
+    }
+
+    Map<String, Object> object() throws IOException {
+      Map<String, Object> fields = new HashMap<>();
+      expect('{');
+      if (peek() == '}') {
+        at++;
+      } else {
+        do {
+          String name = string();
+          expect(':');
+          fields.put(name, value());
+        } while (next(',', '}') == ',');
+      }
+      if (peek() != 0) {
+        throw error("text after the object");
+      }
+      return fields;
+    }
+
+    private Object value() throws IOException {
+      char c = peek();
+      if (c == '"') {
+        return string();
+      }
+      if (text.startsWith("true", at) || text.startsWith("false", at) || text.startsWith("null", at)) {
+        String word = c == 't' ? "true" : c == 'f' ? "false" : "null";
+        at += word.length();
+        return word.equals("null") ? null : Boolean.valueOf(word);
+      }
+      int start = at;
+      while (at < text.length() && (Character.isDigit(text.charAt(at)) || text.charAt(at) == '-')) {
+        at++;
+      }
+      try {
+        return Long.parseLong(text.substring(start, at));
+      } catch (NumberFormatException e) {
+        throw error("a value");
+      }
+    }
+
+    private String string() throws IOException {
+      expect('"');
+      StringBuilder value = new StringBuilder();
+      while (at < text.length()) {
+        char c = text.charAt(at++);
+        if (c == '"') {
+          return value.toString();
+        }
+        if (c != '\\') {
+          value.append(c);
+          continue;
+        }
+        if (at >= text.length()) {
+          break;
+        }
+        char escaped = text.charAt(at++);
+        switch (escaped) {
+          case 'n' -> value.append('\n');
+          case 't' -> value.append('\t');
+          case 'r' -> value.append('\r');
+          case 'b' -> value.append('\b');
+          case 'f' -> value.append('\f');
+          case 'u' -> {
+            if (at + 4 > text.length()) {
+              throw error("four hex digits");
+            }
+            value.append((char) Integer.parseInt(text, at, at + 4, 16));
+            at += 4;
+          }
+          default -> value.append(escaped);
+        }
+      }
+      throw error("the end of a string");
+    }
+
+    private void expect(char c) throws IOException {
+      if (peek() != c) {
+        throw error("'" + c + "'");
+      }
+      at++;
+    }
+
+    private char next(char one, char other) throws IOException {
+      char c = peek();
+      if (c != one && c != other) {
+        throw error("'" + one + "' or '" + other + "'");
+      }
+      at++;
+      return c;
+    }
+
+    /** The next character that is not white space, or 0 at the end. */
+    private char peek() {
+      while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
+        at++;
+      }
+      return at < text.length() ? text.charAt(at) : 0;
+    }
+
+    private IOException error(String expected) {
+      return new IOException("expected " + expected + " at character " + (at + 1));
+    }
   }
 }

@@ -17,6 +17,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -317,8 +319,15 @@ public final class ObjectMigrator {
    * bucket on both sides, all listings at once. Writes nothing.
    */
   private Survey survey(MigrationPlan plan) {
+    CompletableFuture<List<String>> targetBuckets = CompletableFuture.supplyAsync(
+        () -> preflight(target, "list the buckets", target::buckets));
     List<String> onSource = preflight(source, "list the buckets", source::buckets);
-    List<String> onTarget = preflight(target, "list the buckets", target::buckets);
+    List<String> onTarget;
+    try {
+      onTarget = targetBuckets.join();
+    } catch (CompletionException e) {
+      throw (ObjectStoreException) e.getCause();
+    }
     List<String> recorded;
     try {
       recorded = Manifest.buckets(settings.stateDirectory());

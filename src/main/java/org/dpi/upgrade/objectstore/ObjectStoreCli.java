@@ -1,7 +1,5 @@
 package org.dpi.upgrade.objectstore;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -151,16 +149,15 @@ public final class ObjectStoreCli {
       boolean verify = args.get(0).equals("verify");
       String mode = verify ? "content" : null;
       Path config = null;
-      ObjectNode section = new ObjectMapper().createObjectNode().put("buckets", "all").put("deleteRemoved", false);
+      List<String> buckets = null;
+      boolean deleteRemoved = false;
       for (int i = 1; i < args.size(); i++) {
         switch (args.get(i)) {
           case "--mode" -> mode = value(args, ++i);
           case "--config" -> config = Path.of(value(args, ++i));
-          case "--buckets" -> {
-            var buckets = section.putArray("buckets");
-            Arrays.stream(value(args, ++i).split(",")).map(String::trim).forEach(buckets::add);
-          }
-          case "--delete-removed" -> section.put("deleteRemoved", true);
+          case "--buckets" -> buckets = Arrays.stream(value(args, ++i).split(",")).map(String::trim)
+              .filter(name -> !name.isEmpty()).toList();
+          case "--delete-removed" -> deleteRemoved = true;
           default -> throw new UsageException("unknown argument " + args.get(i));
         }
       }
@@ -170,12 +167,11 @@ public final class ObjectStoreCli {
       } else if (!verify && !ObjectMigrator.isMode(mode)) {
         problems.add("migrate needs --mode pre-copy or --mode delta");
       }
-      section.put("verifyContent", "content".equals(mode));
       MigrationPlan plan = null;
       try {
-        plan = MigrationPlan.parse(section.toString());
+        plan = MigrationPlan.of(buckets, deleteRemoved, "content".equals(mode));
       } catch (IllegalArgumentException e) {
-        problems.add(e.getMessage());
+        problems.add("--buckets: " + e.getMessage());
       }
       if (!problems.isEmpty()) {
         throw new UsageException(String.join("; ", problems));

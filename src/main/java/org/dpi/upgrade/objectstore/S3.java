@@ -22,6 +22,7 @@ import javax.xml.stream.XMLStreamConstants;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
@@ -55,7 +56,11 @@ final class S3 {
     this.endpoint = endpoint;
     this.base = HttpUrl.get(endpoint.url());
     this.host = base.port() == HttpUrl.defaultPort(base.scheme()) ? base.host() : base.host() + ":" + base.port();
-    this.http = new OkHttpClient.Builder()
+    OkHttpClient.Builder http = new OkHttpClient.Builder();
+    if (!base.isHttps()) {
+      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)); // and no TLS set-up (reading the JDK's trust store)
+    }
+    this.http = http
         .connectTimeout(settings.connectTimeout())
         .readTimeout(settings.readTimeout())
         .writeTimeout(settings.writeTimeout())

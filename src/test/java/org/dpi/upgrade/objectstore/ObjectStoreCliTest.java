@@ -97,8 +97,8 @@ class ObjectStoreCliTest {
   void wrongUsageListsEveryProblem() {
     assertThat(run()).isEqualTo(64);
     assertThat(run("migrate", "--buckets", "Bad_Name")).isEqualTo(64);
-    assertThat(err.toString()).startsWith("migrate needs --mode pre-copy or --mode delta; The plan's objectstore"
-        + " section is wrong: objectstore.buckets has \"Bad_Name\"");
+    assertThat(err.toString()).startsWith("migrate needs --mode pre-copy or --mode delta; --buckets: not S3 bucket"
+        + " names: [Bad_Name]");
     assertThat(run("migrate", "--mode", "delta", "--bogus")).isEqualTo(64);
     assertThat(run("verify", "--mode", "fast")).isEqualTo(64);
     environment.put("OBJECTSTORE_READ_TIMEOUT_SECONDS", "soon");
