@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
-# Benchmark of the object-store migration (command line) against rclone sync with content checks and
-# metadata (--checksum --metadata --fast-list), side by side in one run, between the same local S3
-# servers (s3proxy's own server, filesystem backend, one JVM each, request metrics on).
-# Data set: OBJECTS objects of 4-64 KiB and LARGE of 64 MiB (uploaded in parts, so their ETags are
-# <md5>-<parts>), every object with user metadata. Each of RUNS rounds, the two tools alternating
-# which goes first: a full copy into emptied targets, then a delta after 1% of the small objects
-# changed. Prints per tool the medians of wall time and client CPU (user+sys), the ratios, the S3
-# requests each tool sent (from the servers' metrics) and the machine's load; then our verification
-# reads everything back.
+# The object-store migration's command line (bin/objectstore) against rclone sync with content
+# checks and metadata (--checksum --metadata --fast-list), side by side in one run, between the same
+# local S3 servers: s3proxy as released (bench/objectstore/s3proxy-pom.xml), filesystem backend, one
+# JVM each, request metrics on.
+# Data: OBJECTS objects of 4-64 KiB and LARGE of 64 MiB, all with user metadata, uploaded in parts
+# of 8 MiB above 16 MiB (so the large ones have <md5>-<parts> ETags) and without rclone's md5chksum
+# metadata (MOSIP's services write with minio-java, which adds none).
+# RUNS rounds, the tools alternating which goes first: a full copy into emptied targets, then a delta
+# after 1% of the small objects changed. Before the rounds, one unmeasured copy by each tool warms
+# the servers and writes bin/objectstore's class-data archive (its installation step).
+# Prints per tool the medians of wall time, client CPU (user+sys) and server CPU, the ratios, the S3
+# requests each tool made (from the servers' metrics) and the machine's load, then our verification
+# (reading everything back) of our copy, and of rclone's.
 # Usage: bench/objectstore/run.sh   (from the repository root; needs Java 17, Maven; installs rclone)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -22,47 +26,33 @@ BENCH=bench/objectstore
 unset AWS_CA_BUNDLE
 command -v rclone >/dev/null || { apt-get update -qq && apt-get install -y -qq rclone >/dev/null; }
 mvn -q -B package -DskipTests
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-SERVER_CP="$(cat target/bench-classpath.txt)"
-CLI="$BENCH/objectstore-cli.sh"
+mvn -q -B -f $BENCH/s3proxy-pom.xml dependency:build-classpath -Dmdep.outputFile="$WORK/s3proxy.classpath"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 declare -A PID PORT
 cleanup() { for p in "${PID[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$WORK"; }
 trap cleanup EXIT
-server() { # name: (re)starts the server on its port with an empty directory
-  local name=$1 port=${PORT[$1]:-$(free_port)}
-  [ -n "${PID[$name]:-}" ] && { kill "${PID[$name]}"; wait "${PID[$name]}" 2>/dev/null || true; }
-  rm -rf "${WORK:?}/$name"; mkdir -p "$WORK/$name"
+for name in old ours theirs; do
+  PORT[$name]=$(free_port)
+  mkdir -p "$WORK/$name"
   cat >"$WORK/$name.properties" <<EOF
 jclouds.provider=filesystem
 jclouds.filesystem.basedir=$WORK/$name
-s3proxy.endpoint=http://127.0.0.1:$port
+s3proxy.endpoint=http://127.0.0.1:${PORT[$name]}
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$name-key
 s3proxy.credential=$name-secret-0123
 s3proxy.metrics.enabled=true
 EOF
-  java -Dlogback.configurationFile=$BENCH/logback.xml -cp "$SERVER_CP" org.gaul.s3proxy.Main \
+  java -Dlogback.configurationFile=$BENCH/logback.xml -cp "$(cat "$WORK/s3proxy.classpath")" org.gaul.s3proxy.Main \
     --properties "$WORK/$name.properties" >"$WORK/$name.log" 2>&1 &
-  PID[$name]=$! PORT[$name]=$port
-  for _ in $(seq 150); do curl -s -o /dev/null "http://127.0.0.1:$port/" && return; sleep 0.2; done
-  echo "server $name did not start" >&2; exit 1
-}
-requests() { # name -> "operation count" lines from the server's metrics
-  curl -s "http://127.0.0.1:${PORT[$1]}/metrics" | python3 -c '
-import re, sys, collections
-counts = collections.Counter()
-for line in sys.stdin:
-    m = re.match(r"http_server_request_duration_seconds_count\{(.*)\} (\S+)", line)
-    if m:
-        op = re.search(r"s3_operation=\"([^\"]*)\"", m.group(1))
-        counts[op.group(1) if op else "?"] += int(float(m.group(2)))
-for op, n in sorted(counts.items()):
-    print(op, n)'
-}
-server old; server ours; server theirs
+  PID[$name]=$!
+done
+for name in old ours theirs; do
+  for _ in $(seq 300); do curl -s -o /dev/null "http://127.0.0.1:${PORT[$name]}/metrics" && continue 2; sleep 0.5; done
+  echo "server $name did not start: $(tail -3 "$WORK/$name.log")" >&2; exit 1
+done
 for name in old ours theirs; do
   export "RCLONE_CONFIG_${name^^}_TYPE=s3" "RCLONE_CONFIG_${name^^}_PROVIDER=Other" \
     "RCLONE_CONFIG_${name^^}_ENDPOINT=http://127.0.0.1:${PORT[$name]}" "RCLONE_CONFIG_${name^^}_ACCESS_KEY_ID=$name-key" \
@@ -86,7 +76,7 @@ for i in range(large):
             f.write(os.urandom(1024 * 1024))
 PY
 upload() { rclone copy "$WORK/data" old:packets --transfers 16 --s3-upload-cutoff 16M --s3-chunk-size 8M \
-  --metadata-set centre=10001 --metadata-set machine=m-42 -q; }
+  --s3-disable-checksum --metadata-set centre=10001 --metadata-set machine=m-42 -q; }
 rclone mkdir old:packets
 upload
 
@@ -94,38 +84,55 @@ export OBJECTSTORE_SOURCE_ENDPOINT="http://127.0.0.1:${PORT[old]}" OBJECTSTORE_S
   OBJECTSTORE_SOURCE_SECRET_KEY=old-secret-0123 OBJECTSTORE_TARGET_ENDPOINT="http://127.0.0.1:${PORT[ours]}" \
   OBJECTSTORE_TARGET_ACCESS_KEY=ours-key OBJECTSTORE_TARGET_SECRET_KEY=ours-secret-0123 \
   OBJECTSTORE_STATE_DIRECTORY="$WORK/state" OBJECTSTORE_PARALLELISM=$PARALLEL
-ours() { "$CLI" migrate --mode "$1"; }
+ours() { bin/objectstore migrate --mode "$1"; }
 theirs() { rclone sync old:packets theirs:packets --checksum --metadata --fast-list --transfers "$PARALLEL" \
   --checkers "$PARALLEL"; }
-# the command line's class-data archive is made once, like an installation step, by a run that is not measured
-"$CLI" --train >/dev/null
+empty_targets() { rm -rf "$WORK/ours/packets" "$WORK/theirs/packets" "$WORK/state"; }
+cpu() { awk '{printf "%.2f", ($14 + $15) / 100}' "/proc/${PID[$1]}/stat"; }
+requests() { # server -> "operation count" lines from its metrics
+  curl -s "http://127.0.0.1:${PORT[$1]}/metrics" | python3 -c '
+import re, sys, collections
+counts = collections.Counter()
+for line in sys.stdin:
+    m = re.match(r"http_server_request_duration_seconds_count\{(.*)\} (\S+)", line)
+    if m:
+        op = re.search(r"s3_operation=\"([^\"]*)\"", m.group(1))
+        counts[op.group(1) if op else "?"] += int(float(m.group(2)))
+for op, n in sorted(counts.items()):
+    print(op, n)'
+}
+
+rm -f target/objectstore-cli/objectstore.jsa
+ours pre-copy >/dev/null 2>&1 && theirs >/dev/null 2>&1 && empty_targets
 
 RESULTS="$WORK/results"
-measure() { # label tool mode: one timed run, appends "label tool wall cpu" and the tool's requests
-  local label=$1 tool=$2 mode=$3 server before after start end cpu
+measure() { # label tool mode: one timed run; appends "label tool wall client-cpu server-cpu requests ops..."
+  local label=$1 tool=$2 mode=$3 server start end
   server=$([ "$tool" = ours ] && echo ours || echo theirs)
-  requests "$server" >"$WORK/before.req"; requests old >"$WORK/before.old"
+  requests "$server" | sed 's/^/target /' >"$WORK/before"; requests old | sed 's/^/source /' >>"$WORK/before"
+  local cpu0=$(cpu old)+$(cpu "$server")
   start=$(date +%s.%N)
   TIMEFORMAT='%U %S'
-  { time "$tool" "$mode" >"$WORK/last.out" 2>&1 ; } 2>"$WORK/cpu" || { cat "$WORK/last.out"; exit 1; }
+  { time "$tool" "$mode" >"$WORK/last.out" 2>&1 ; } 2>"$WORK/time" || { cat "$WORK/last.out"; exit 1; }
   end=$(date +%s.%N)
-  cpu=$(awk '{print $1 + $2}' "$WORK/cpu")
-  echo "$label $tool $(echo "$end - $start" | bc) $cpu" >>"$RESULTS"
-  requests "$server" >"$WORK/after.req"; requests old >"$WORK/after.old"
-  python3 - "$label" "$tool" "$WORK"/before.req "$WORK"/after.req "$WORK"/before.old "$WORK"/after.old \
-    >>"$WORK/requests" <<'PY'
+  local cpu1=$(cpu old)+$(cpu "$server")
+  requests "$server" | sed 's/^/target /' >"$WORK/after"; requests old | sed 's/^/source /' >>"$WORK/after"
+  python3 - "$label" "$tool" "$(echo "$end - $start" | bc)" "$(cat "$WORK/time")" "$cpu0" "$cpu1" \
+    "$WORK/before" "$WORK/after" >>"$RESULTS" <<'PY'
 import sys
-def read(p): return {l.split()[0]: int(l.split()[1]) for l in open(p) if l.strip()}
-label, tool = sys.argv[1:3]
-b, a, bo, ao = (read(p) for p in sys.argv[3:7])
-diff = {f"target {k}": a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)}
-diff.update({f"source {k}": ao[k] - bo.get(k, 0) for k in ao if ao[k] - bo.get(k, 0)})
-print(label, tool, sum(diff.values()), " ".join(f"{k}={v}" for k, v in sorted(diff.items())))
+label, tool, wall, times, cpu0, cpu1, before, after = sys.argv[1:]
+read = lambda p: {" ".join(l.split()[:2]): int(l.split()[2]) for l in open(p) if l.strip()}
+b, a = read(before), read(after)
+ops = {k: a[k] - b.get(k, 0) for k in a if a[k] - b.get(k, 0)}
+client = sum(map(float, times.split()))
+server = eval(cpu1) - eval(cpu0)
+print(label, tool, wall, f"{client:.2f}", f"{server:.2f}", sum(ops.values()),
+      ",".join(f"{k.replace(' ', ':')}={v}" for k, v in sorted(ops.items())))
 PY
 }
 CHANGED=$((OBJECTS / 100))
 for run in $(seq "$RUNS"); do
-  server ours; server theirs; rm -rf "$WORK/state"; rclone mkdir theirs:packets
+  empty_targets
   order=$([ $((run % 2)) -eq 1 ] && echo "ours theirs" || echo "theirs ours")
   for tool in $order; do measure full "$tool" pre-copy; done
   for i in $(seq 0 $((CHANGED - 1))); do
@@ -133,37 +140,40 @@ for run in $(seq "$RUNS"); do
   done
   upload
   for tool in $order; do measure delta "$tool" delta; done
-  echo "round $run of $RUNS done ($(cut -d' ' -f1-3 /proc/loadavg))"
+  echo "round $run of $RUNS done (load $(cut -d' ' -f1-3 /proc/loadavg))"
 done
 start=$(date +%s.%N)
-"$CLI" verify --mode content >"$WORK/verify.out" 2>&1 || { cat "$WORK/verify.out"; exit 1; }
+bin/objectstore verify --mode content >"$WORK/verify.out" 2>&1 || true
 VERIFY=$(echo "$(date +%s.%N) - $start" | bc)
+OBJECTSTORE_TARGET_ENDPOINT="http://127.0.0.1:${PORT[theirs]}" OBJECTSTORE_TARGET_ACCESS_KEY=theirs-key \
+  OBJECTSTORE_TARGET_SECRET_KEY=theirs-secret-0123 OBJECTSTORE_STATE_DIRECTORY="$WORK/theirs-state" \
+  bin/objectstore verify --mode content >"$WORK/verify-theirs.out" 2>&1 || true
 
-python3 - "$RESULTS" "$WORK/requests" <<PY
+python3 - "$RESULTS" <<PY
 import statistics, sys, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    label, tool, wall, cpu = line.split()
-    rows[label, tool].append((float(wall), float(cpu)))
-req = collections.defaultdict(list)
-for line in open(sys.argv[2]):
-    label, tool, total, *ops = line.split()
-    req[label, tool].append((int(total), " ".join(ops)))
-med = lambda v: statistics.median(v)
-print(f"\n{'':36} {'ours':>14} {'rclone':>14} {'ours/rclone':>12}")
-for label, what in (("full", "full copy ($OBJECTS small + $LARGE x 64 MiB)"), ("delta", "delta after changing $CHANGED objects (1%)")):
-    o, t = rows[label, "ours"], rows[label, "theirs"]
-    print(f"{what:36}")
-    print(f"{'  wall time, median (s)':36} {med([w for w, c in o]):14.2f} {med([w for w, c in t]):14.2f} {med([w for w, c in o]) / med([w for w, c in t]):12.2f}")
-    print(f"{'  client CPU user+sys, median (s)':36} {med([c for w, c in o]):14.2f} {med([c for w, c in t]):14.2f} {med([c for w, c in o]) / med([c for w, c in t]):12.2f}")
-    print(f"{'  S3 requests, median':36} {med([n for n, _ in req[label, 'ours']]):14.0f} {med([n for n, _ in req[label, 'theirs']]):14.0f}")
-    print(f"{'  all runs, wall (s)':36} {' '.join(f'{w:.2f}' for w, c in o):>14} {' '.join(f'{w:.2f}' for w, c in t):>14}")
-full, delta = med([w for w, c in rows["full", "ours"]]), med([w for w, c in rows["delta", "ours"]])
-print(f"\nour delta / our full copy: {delta / full:.3f}")
+    label, tool, wall, client, server, total, ops = line.split()
+    rows[label, tool].append((float(wall), float(client), float(server), int(total), ops))
+med = lambda label, tool, i: statistics.median(r[i] for r in rows[label, tool])
+print(f"\n{'':38} {'ours':>10} {'rclone':>10} {'ours/rclone':>12}")
+for label, what in (("full", "full copy ($OBJECTS small + $LARGE x 64 MiB)"),
+                    ("delta", "delta after changing $CHANGED objects (1%)")):
+    print(what)
+    for i, name in ((0, "wall time, median (s)"), (1, "client CPU user+sys, median (s)"),
+                    (2, "servers' CPU (source+target), median (s)"), (3, "S3 requests, median")):
+        o, t = med(label, "ours", i), med(label, "theirs", i)
+        print(f"  {name:36} {o:10.2f} {t:10.2f} {o / t if t else float('nan'):12.2f}")
+    for tool in ("ours", "theirs"):
+        print(f"  {tool + ' wall, every run (s)':36} " + " ".join(f"{r[0]:.1f}" for r in rows[label, tool]))
+print(f"\nour delta / our full copy (medians): {med('delta', 'ours', 0) / med('full', 'ours', 0):.3f};"
+      f" rclone's: {med('delta', 'theirs', 0) / med('full', 'theirs', 0):.3f}")
 for tool in ("ours", "theirs"):
     for label in ("full", "delta"):
-        print(f"requests, {tool} {label} (last run): {req[label, tool][-1][1]}")
+        print(f"requests, {tool} {label} (last round): {rows[label, tool][-1][4]}")
 PY
-echo "our verification, reading every object back: $VERIFY s; $(head -1 "$WORK/verify.out")"
+echo "our verification of our copy, reading every object back: $VERIFY s: $(head -1 "$WORK/verify.out")"
+echo "our verification of rclone's copy: $(head -1 "$WORK/verify-theirs.out")"
+grep -v "^[0-9]* object" "$WORK/verify-theirs.out" | sed 's/^/  /' | head -5
 echo "$RUNS rounds, tools alternating; parallelism $PARALLEL; $(nproc) cores; load before $LOAD_BEFORE, after $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "rclone $(rclone version | head -1 | cut -d' ' -f2), $(java -version 2>&1 | head -1)"
+echo "rclone $(rclone version | head -1 | cut -d' ' -f2); $(java -version 2>&1 | head -1)"

@@ -166,6 +166,13 @@ public final class ObjectMigrator {
           String where = name + "/" + s.key() + ": ";
           switch (c.kind()) {
             case MISSING, DIFFERENT -> report.add(where + c.reason());
+            case UNPROVEN -> {
+              if (plan.verifyContent()) {
+                parallel.submit(() -> compareContent(name, s, report, bytesRead));
+              } else {
+                report.add(where + c.reason());
+              }
+            }
             case IDENTICAL -> {
               if (plan.verifyContent()) {
                 parallel.submit(() -> readBack(name, s, c, c.meta(), report, bytesRead));
@@ -202,6 +209,35 @@ public final class ObjectMigrator {
     }
     return new VerificationReport(List.copyOf(survey.copied().keySet()), objects, bytesRead.get(),
         plan.verifyContent(), report.total.get(), List.copyOf(report.listed));
+  }
+
+  /** Reads an object from both sides: the same MD5 and the same metadata, or a difference. */
+  private void compareContent(String bucket, Listing.Obj s, Report report, AtomicLong bytesRead) throws Exception {
+    Read onSource = checked(source, "reading it from", bucket, s.key(), report, () -> read(source, bucket, s));
+    Read onTarget = checked(target, "reading it back from", bucket, s.key(), report, () -> read(target, bucket, s));
+    if (onSource == null || onTarget == null) {
+      return;
+    }
+    bytesRead.addAndGet(2 * s.size());
+    String where = bucket + "/" + s.key() + ": ";
+    List<String> metadata = onSource.meta().differences(onTarget.meta());
+    if (!onSource.md5().equals(onTarget.md5())) {
+      report.add(where + "the content differs (MD5 " + onSource.md5() + " on the source, " + onTarget.md5()
+          + " on the target)");
+    } else if (!metadata.isEmpty()) {
+      report.add(where + "metadata differs: " + String.join(", ", metadata));
+    }
+  }
+
+  /** An object read whole: the MD5 of its bytes and its metadata. */
+  private record Read(String md5, Metadata meta) {
+  }
+
+  /** Null when the key is gone. */
+  private static Read read(S3 side, String bucket, Listing.Obj s) throws Exception {
+    try (Response in = side.get(bucket, s.key())) {
+      return in == null ? null : new Read(PartDigests.of(in.body().source(), s.size(), null), Metadata.of(in.headers()));
+    }
   }
 
   /** Reads one object back from the target: its bytes must hash to the recorded digest, its metadata to {@code meta}. */
@@ -265,11 +301,12 @@ public final class ObjectMigrator {
 
   // ---------------------------------------------------------------- what differs
 
-  enum Kind { MISSING, DIFFERENT, IDENTICAL, SAME_BYTES }
+  enum Kind { MISSING, DIFFERENT, UNPROVEN, IDENTICAL, SAME_BYTES }
 
   /**
    * How a source object compares with the target: IDENTICAL as recorded (no request needed),
-   * SAME_BYTES when the bytes are known equal but the metadata must be compared (HEAD both), or
+   * SAME_BYTES when the bytes are known equal but the metadata must be compared (HEAD both),
+   * UNPROVEN when neither the manifest nor the ETags can tell (only reading both sides can), or
    * MISSING/DIFFERENT with the reason. {@code md5}/{@code partSize}: the digest the target bytes
    * must have; {@code meta}: the recorded metadata digest.
    */
@@ -294,7 +331,7 @@ public final class ObjectMigrator {
       return new Comparison(Kind.SAME_BYTES, null, s.etag(), null, null);
     }
     if (m == null) {
-      return Comparison.differs(Kind.DIFFERENT, "not recorded in the manifest and its ETag differs (" + t.etag()
+      return Comparison.differs(Kind.UNPROVEN, "not recorded in the manifest and its ETag differs (" + t.etag()
           + " on the target, " + s.etag() + " on the source)");
     }
     if (!m.sourceEtag().equals(s.etag())) {

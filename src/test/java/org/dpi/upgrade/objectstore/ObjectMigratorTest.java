@@ -178,6 +178,28 @@ class ObjectMigratorTest {
   }
 
   @Test
+  void objectsInPartsCopiedByAnotherToolAreComparedByTheirContentWhenTheEtagsCannotTell() throws Exception {
+    bucket(src, "packets");
+    bucket(dst, "packets");
+    byte[] same = random(11 * 1024 * 1024, 1);
+    byte[] other = random(11 * 1024 * 1024, 2);
+    for (var client : List.of(src, dst)) { // parts of 5 MiB on the source, 6 MiB on the target: other ETags
+      long part = client == src ? PART : PART + 1024 * 1024;
+      client.putObject(PutObjectArgs.builder().bucket("packets").object("same").stream(new ByteArrayInputStream(same),
+          same.length, part).build());
+      byte[] body = client == src ? same : other;
+      client.putObject(PutObjectArgs.builder().bucket("packets").object("other").stream(new ByteArrayInputStream(body),
+          body.length, part).build());
+    }
+    assertThat(migrator().verify(ALL_LISTING).listed()).hasSize(2)
+        .allSatisfy(d -> assertThat(d).contains("not recorded in the manifest and its ETag differs"));
+    assertThat(migrator().verify(ALL).listed()).containsExactly("packets/other: the content differs (MD5 " + md5(same)
+        + " on the source, " + md5(other) + " on the target)");
+    assertThat(migrator().migrate(ALL, "pre-copy", QUIET).copied()).isEqualTo(2);
+    assertThat(migrator().verify(ALL_LISTING).differences()).isZero();
+  }
+
+  @Test
   void aMetadataOnlyChangeOnTheSourceIsCopiedByTheDelta() throws Exception {
     bucket(src, "packets");
     byte[] body = random(3000, 1);
