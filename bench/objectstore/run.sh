@@ -135,8 +135,8 @@ for run in $(seq "$RUNS"); do
   empty_targets
   order=$([ $((run % 2)) -eq 1 ] && echo "ours theirs" || echo "theirs ours")
   for tool in $order; do measure full "$tool" pre-copy; done
-  for i in $(seq 0 $((CHANGED - 1))); do
-    head -c $((8 * 1024)) /dev/urandom >"$WORK/data/reg/$((i % 50))/packet-$((i + run * CHANGED)).zip"
+  for i in $(seq $((run * CHANGED)) $((run * CHANGED + CHANGED - 1))); do
+    head -c $((8 * 1024)) /dev/urandom >"$WORK/data/reg/$((i % 50))/packet-$i.zip"
   done
   upload
   for tool in $order; do measure delta "$tool" delta; done

@@ -58,7 +58,8 @@ final class S3 {
     this.host = base.port() == HttpUrl.defaultPort(base.scheme()) ? base.host() : base.host() + ":" + base.port();
     OkHttpClient.Builder http = new OkHttpClient.Builder();
     if (!base.isHttps()) {
-      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)); // and no TLS set-up (reading the JDK's trust store)
+      // no TLS set-up (it reads the JDK's trust store), and buffered sockets
+      http.connectionSpecs(List.of(ConnectionSpec.CLEARTEXT)).socketFactory(new BufferedSockets());
     }
     this.http = http
         .connectTimeout(settings.connectTimeout())
