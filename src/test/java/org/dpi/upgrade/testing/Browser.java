@@ -111,9 +111,17 @@ public final class Browser implements AutoCloseable {
   }
 
   /** Clicks {@code element} after scrolling it to the middle of the window (away from fixed headers and footers). */
+  /** Clicks once the element is in view and nothing covers it (a page still laying out covers it for a moment). */
   public void click(WebElement element) {
-    ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
-    element.click();
+    await(d -> {
+      ((org.openqa.selenium.JavascriptExecutor) d).executeScript("arguments[0].scrollIntoView({block: 'center'})", element);
+      try {
+        element.click();
+        return true;
+      } catch (org.openqa.selenium.ElementClickInterceptedException covered) {
+        return false;
+      }
+    });
   }
 
   /** Waits until the page's text contains {@code text}. */
