@@ -1,13 +1,11 @@
 package org.dpi.upgrade.config;
 
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,11 +15,9 @@ import org.camunda.bpm.engine.IdentityService;
 import org.camunda.bpm.engine.TaskService;
 import org.camunda.bpm.engine.authorization.Groups;
 import org.camunda.bpm.engine.identity.Group;
-import org.camunda.bpm.webapp.impl.security.auth.Authentication;
-import org.camunda.bpm.webapp.impl.security.auth.AuthenticationUtil;
-import org.camunda.bpm.webapp.impl.security.auth.Authentications;
 import org.dpi.upgrade.config.Adjudication.Decision;
 import org.dpi.upgrade.config.Adjudication.Row;
+import org.dpi.upgrade.security.BasicCredentials;
 import org.dpi.upgrade.security.IdentitySetup;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.http.HttpHeaders;
@@ -254,26 +250,7 @@ public class AdjudicationPage {
 
   /** The Tasklist session's user, else the HTTP Basic user whose password checks; null when neither. */
   private Caller caller(HttpServletRequest request) {
-    String user = null;
-    HttpSession session = request.getSession(false);
-    if (session != null) {
-      Authentications authentications = AuthenticationUtil.getAuthsFromSession(session);
-      Authentication authentication = authentications == null ? null
-          : authentications.getAuthenticationForProcessEngine("default");
-      user = authentication == null ? null : authentication.getIdentityId();
-    }
-    String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-    if (user == null && header != null && header.startsWith("Basic ")) {
-      try {
-        String credentials = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
-        int colon = credentials.indexOf(':');
-        if (colon > 0 && identity.checkPassword(credentials.substring(0, colon), credentials.substring(colon + 1))) {
-          user = credentials.substring(0, colon);
-        }
-      } catch (IllegalArgumentException e) {
-        user = null;
-      }
-    }
+    String user = BasicCredentials.user(request, identity, "default").orElse(null);
     if (user == null || identity.createUserQuery().userId(user).count() == 0) {
       return null;
     }
