@@ -72,7 +72,7 @@ public class FirstScreen {
     lines.add("What to do first:");
     lines.add(" 1. Log in as " + (demo ? "demo-operator" : "an operator") + "; in Tasklist, Start process: " + process + ".");
     lines.add(" 2. Each group completes its own tasks (filter \"My group's tasks\"): "
-        + (demo ? "demo-dba, demo-reviewer, demo-manager" : "dba, config-reviewers, managers") + ",");
+        + (demo ? "demo-dba and demo-dba2, demo-reviewer, demo-manager" : "dba, config-reviewers, managers") + ",");
     lines.add("    " + (demo ? "demo-operator" : "operators") + " the rest. The automated steps run by themselves.");
     lines.add(" 3. Follow the instance in Cockpit as " + (demo ? "demo-manager" : "a manager")
         + (demo ? "." : "; users and groups are managed in Admin, as admin."));

@@ -2,7 +2,9 @@ package org.dpi.upgrade;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -66,5 +68,12 @@ class DefaultProfileTest {
     String screen = startup.getAll().substring(startup.getAll().indexOf(FirstScreen.READY));
     assertThat(screen).contains("/camunda/app/").contains("1. Log in as demo-operator; in Tasklist, Start process: "
         + "\"MOSIP upgrade 1.2.0.1 → 1.2.1.0\"").doesNotContain("SANDBOX");
+  }
+
+  @Test
+  void theDatabaseFilesAreReadableOnlyByTheOrchestratorsUser() throws Exception {
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data.resolve("orchestrator.mv.db"))))
+        .isEqualTo("rw-------");
   }
 }

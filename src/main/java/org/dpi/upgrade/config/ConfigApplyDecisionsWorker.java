@@ -7,7 +7,7 @@ import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.dpi.upgrade.worker.StepWorker;
 import org.springframework.stereotype.Component;
 
-/** Topic {@code config.apply-decisions}: the reviewer's decisions as the second commit of the migration branch. */
+/** Topic {@code config.apply-decisions}: the review's decisions (kept on the server) as the second commit of the migration branch. */
 @Component
 @ConditionalOnWorkers("config")
 @ExternalTaskSubscription("config.apply-decisions")
@@ -21,6 +21,6 @@ public class ConfigApplyDecisionsWorker extends StepWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return migration.applyDecisions(task.getProcessInstanceId(), task.getVariable(AdjudicationGuard.DECISIONS));
+    return migration.applyDecisions(task.getProcessInstanceId());
   }
 }

@@ -8,15 +8,16 @@ import org.eclipse.jgit.lib.Repository;
 
 /** The plan's {@code config} section: the two config repositories, the branch to create, the knowledge base. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-record ConfigPlan(Remote oldRepository, Remote newRepository, String migratedBranch, String knowledgeBase) {
+public record ConfigPlan(Remote oldRepository, Remote newRepository, String migratedBranch, String knowledgeBase) {
 
+  /** A repository and the branch or tag of one version in it. */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  record Remote(String url, String branch) { }
+  public record Remote(String url, String branch) { }
 
   static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads the {@code config} input variable: a Spin JSON node, a JSON string or a map. */
-  static ConfigPlan parse(Object variable) {
+  /** Reads the {@code config} input variable: a Spin JSON node, a JSON string or a map; checked as {@link #validate()} does. */
+  public static ConfigPlan parse(Object variable) {
     if (variable == null) {
       throw new IllegalArgumentException("The step has no 'config' input: the plan must have a config section");
     }
@@ -32,7 +33,7 @@ record ConfigPlan(Remote oldRepository, Remote newRepository, String migratedBra
   }
 
   /** Every problem of the section at once, before anything is touched. */
-  void validate() {
+  public void validate() {
     List<String> problems = new ArrayList<>();
     remote(problems, "oldRepository", oldRepository);
     remote(problems, "newRepository", newRepository);

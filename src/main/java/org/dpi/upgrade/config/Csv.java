@@ -12,6 +12,7 @@ import java.util.List;
  * CSV as Python's {@code csv} module writes and reads it with the default dialect (the format of
  * prop_migrator's files): comma, double quotes doubled, a field quoted only when it holds a comma, a
  * quote or a line break, rows ended by CRLF. Blank lines are skipped when reading, as {@code DictReader} does.
+ * A quoted field that never closes is an error naming the row and column where it opens.
  */
 final class Csv {
 
@@ -25,15 +26,22 @@ final class Csv {
     }
   }
 
+  /** The rows of {@code text}; an unclosed quote is an {@link IllegalArgumentException} naming the row and column (1-based lines and fields). */
   static List<List<String>> parse(String text) {
     List<List<String>> rows = new ArrayList<>();
     List<String> row = new ArrayList<>();
     StringBuilder field = new StringBuilder();
     boolean quoted = false;
     boolean fieldStarted = false;
+    int line = 1;
+    int quoteLine = 0;
+    int quoteColumn = 0;
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (quoted) {
+        if (c == '\n' || (c == '\r' && (i + 1 == text.length() || text.charAt(i + 1) != '\n'))) {
+          line++;
+        }
         if (c == '"' && i + 1 < text.length() && text.charAt(i + 1) == '"') {
           field.append('"');
           i++;
@@ -45,6 +53,8 @@ final class Csv {
       } else if (c == '"' && field.isEmpty()) {
         quoted = true;
         fieldStarted = true;
+        quoteLine = line;
+        quoteColumn = row.size() + 1;
       } else if (c == ',') {
         row.add(field.toString());
         field.setLength(0);
@@ -56,10 +66,15 @@ final class Csv {
         endRow(rows, row, field, fieldStarted);
         row = new ArrayList<>();
         fieldStarted = false;
+        line++;
       } else {
         field.append(c);
         fieldStarted = true;
       }
+    }
+    if (quoted) {
+      throw new IllegalArgumentException("the quote opened at row " + quoteLine + ", column " + quoteColumn
+          + " is never closed");
     }
     endRow(rows, row, field, fieldStarted);
     return rows;

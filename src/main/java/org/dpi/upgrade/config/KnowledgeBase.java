@@ -62,18 +62,24 @@ record KnowledgeBase(List<Pair> mapping, List<Rule> oldValueTakesPriority, List<
       problems.add(name + " is missing");
       return List.of();
     }
-    List<List<String>> rows = Csv.read(file);
+    List<List<String>> rows;
+    try {
+      rows = Csv.read(file);
+    } catch (IllegalArgumentException e) {
+      problems.add(name + ": " + e.getMessage());
+      return List.of();
+    }
     List<String> header = rows.isEmpty() ? List.of() : rows.get(0);
     List<Integer> index = columns.stream().map(header::indexOf).toList();
     if (index.contains(-1)) {
-      problems.add(name + " must have the header columns " + columns + " (it has " + header + ")");
+      problems.add(name + " must have the header columns " + columns + " in its first row");
       return List.of();
     }
     List<List<String>> result = new ArrayList<>();
     for (int i = 1; i < rows.size(); i++) {
       List<String> row = rows.get(i);
       if (row.size() != header.size()) {
-        problems.add(name + " row " + (i + 1) + " has " + row.size() + " fields, the header " + header.size());
+        problems.add(name + " row " + (i + 1) + " has " + row.size() + " fields where the header has " + header.size());
         continue;
       }
       result.add(index.stream().map(row::get).toList());

@@ -1,9 +1,5 @@
 package org.dpi.upgrade.config;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,10 +13,10 @@ import org.dpi.upgrade.config.KnowledgeBase.Pair;
 import org.dpi.upgrade.config.KnowledgeBase.Rule;
 
 /**
- * prop_migrator's decisions, reproduced exactly (MOSIP's {@code prop_migrator} scripts): the three
- * diff CSVs, the in-place rewrite of the latest files for {@code old-value-takes-priority} keys, and the
- * rows of {@code manual-configuration.csv}. Only the row order, which prop_migrator takes from Python
- * sets, is made deterministic (file order).
+ * prop_migrator's decisions, reproduced exactly (the released {@code file_comparator.py} and
+ * {@code file_updater.py}): the three diff CSVs, the rewrite of the latest files for
+ * {@code old-value-takes-priority} keys, and the rows of {@code manual-configuration.csv}. Only the row
+ * order, which prop_migrator takes from Python sets, is made deterministic (file order).
  */
 final class PropMigrator {
 
@@ -45,14 +41,19 @@ final class PropMigrator {
     }
   }
 
-  /** An {@code old-value-takes-priority} rewrite: in {@code file}, the lines {@code key=...} became {@code key=value}. */
-  record Rewrite(String file, String key, String latestValue, String value) { }
+  /**
+   * An {@code old-value-takes-priority} rule that fired: in {@code file}, the lines {@code key=...}
+   * became {@code key=value}; {@code lines} is how many (0 when no line starts with exactly
+   * {@code key=}, e.g. {@code key = v}: prop_migrator then keeps the latest value without a word).
+   */
+  record Rewrite(String file, String key, String latestValue, String value, int lines) { }
 
   /** A mapping pair whose file is missing on one or both sides. */
   record MissingFile(Pair pair, boolean oldMissing, boolean latestMissing) { }
 
+  /** What prop_migrator decided; {@code rewritten} holds the new text of each latest file it rewrote. */
   record Result(List<Different> different, List<OneSide> oldOnly, List<OneSide> latestOnly, List<Rewrite> rewrites,
-      List<ManualRow> manual, List<MissingFile> missing) {
+      List<ManualRow> manual, List<MissingFile> missing, Map<String, String> rewritten) {
 
     void write(Path outputDir) {
       Csv.write(outputDir.resolve("output/different_properties.csv"), DIFFERENT_HEADER, different.stream()
@@ -69,22 +70,20 @@ final class PropMigrator {
 
   private PropMigrator() { }
 
-  /** Compares {@code oldDir} with {@code latestDir} and rewrites files of {@code latestDir} in place. */
-  static Result run(Path oldDir, Path latestDir, KnowledgeBase kb) {
+  /** Compares the two versions; the rewritten latest files are in the result, the versions stay as they are. */
+  static Result run(ConfigVersion oldVersion, ConfigVersion latestVersion, KnowledgeBase kb) {
     List<Different> different = new ArrayList<>();
     List<OneSide> oldOnly = new ArrayList<>();
     List<OneSide> latestOnly = new ArrayList<>();
     List<MissingFile> missing = new ArrayList<>();
     for (Pair pair : kb.mapping()) {
-      Path oldFile = oldDir.resolve(pair.oldFile());
-      Path latestFile = latestDir.resolve(pair.latestFile());
-      boolean oldExists = Files.isRegularFile(oldFile);
-      boolean latestExists = Files.isRegularFile(latestFile);
+      boolean oldExists = oldVersion.exists(pair.oldFile());
+      boolean latestExists = latestVersion.exists(pair.latestFile());
       if (!oldExists || !latestExists) {
         missing.add(new MissingFile(pair, !oldExists, !latestExists));
       }
-      Map<String, String> old = oldExists ? PropertyLines.read(oldFile).values : Map.of();
-      Map<String, String> latest = latestExists ? PropertyLines.read(latestFile).values : Map.of();
+      Map<String, String> old = oldExists ? oldVersion.lines(pair.oldFile()).values : Map.of();
+      Map<String, String> latest = latestExists ? latestVersion.lines(pair.latestFile()).values : Map.of();
       if (!oldExists && !latestExists) {
         continue;
       }
@@ -102,33 +101,37 @@ final class PropMigrator {
         }
       });
     }
-    List<Rewrite> rewrites = rewrite(latestDir, kb, different);
-    return new Result(different, oldOnly, latestOnly, rewrites, manual(kb, different, oldOnly, latestOnly), missing);
+    Map<String, String> rewritten = new LinkedHashMap<>();
+    List<Rewrite> rewrites = rewrite(latestVersion, kb, different, rewritten);
+    return new Result(different, oldOnly, latestOnly, rewrites, manual(kb, different, oldOnly, latestOnly), missing,
+        rewritten);
   }
 
-  private static List<Rewrite> rewrite(Path latestDir, KnowledgeBase kb, List<Different> different) {
+  /**
+   * Each rule once, however often the knowledge base lists it (prop_migrator rewrites the same line
+   * again); the rules of one file are applied in one pass over its lines.
+   */
+  private static List<Rewrite> rewrite(ConfigVersion latestVersion, KnowledgeBase kb, List<Different> different,
+      Map<String, String> rewritten) {
     Map<Rule, Different> changed = new HashMap<>();
     different.forEach(d -> changed.put(new Rule(d.latestFile(), d.key()), d));
-    Map<String, String> texts = new LinkedHashMap<>();
-    List<Rewrite> rewrites = new ArrayList<>();
-    for (Rule rule : kb.oldValueTakesPriority()) {
+    Map<String, Map<String, String>> byFile = new LinkedHashMap<>();
+    List<Different> fired = new ArrayList<>();
+    for (Rule rule : new LinkedHashSet<>(kb.oldValueTakesPriority())) {
       Different d = changed.get(rule);
-      Path file = latestDir.resolve(rule.file());
-      if (d == null || !Files.isRegularFile(file)) {
-        continue;
+      if (d != null && latestVersion.exists(rule.file())) {
+        byFile.computeIfAbsent(rule.file(), f -> new LinkedHashMap<>()).put(d.key(), d.oldValue());
+        fired.add(d);
       }
-      String text = texts.computeIfAbsent(rule.file(), f -> PropertyLines.readUtf8(file));
-      texts.put(rule.file(), setValue(text, d.key(), d.oldValue()));
-      rewrites.add(new Rewrite(rule.file(), d.key(), d.latestValue(), d.oldValue()));
     }
-    texts.forEach((name, text) -> {
-      try {
-        Files.writeString(latestDir.resolve(name), text, StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot rewrite " + name, e);
-      }
+    Map<String, Integer> counts = new HashMap<>();
+    byFile.forEach((file, values) -> {
+      Map<String, Integer> lines = new HashMap<>();
+      rewritten.put(file, setValues(latestVersion.text(file), values, lines));
+      lines.forEach((key, n) -> counts.put(file + "\n" + key, n));
     });
-    return rewrites;
+    return fired.stream().map(d -> new Rewrite(d.latestFile(), d.key(), d.latestValue(), d.oldValue(),
+        counts.getOrDefault(d.latestFile() + "\n" + d.key(), 0))).toList();
   }
 
   /**
@@ -137,13 +140,26 @@ final class PropMigrator {
    * line ending becomes {@code \n}.
    */
   static String setValue(String text, String key, String value) {
+    return setValues(text, Map.of(key, value), new HashMap<>());
+  }
+
+  /**
+   * {@link #setValue} for several keys in one pass; {@code count} receives, per key, how many lines were
+   * rewritten. A stripped line starts with {@code key=} exactly when its part before the first {@code =}
+   * is the key (a key never holds {@code =}).
+   */
+  static String setValues(String text, Map<String, String> values, Map<String, Integer> count) {
     List<String> lines = PropertyLines.splitLines(text);
     boolean lastTerminated = text.endsWith("\n") || text.endsWith("\r");
-    StringBuilder out = new StringBuilder(text.length() + value.length());
+    StringBuilder out = new StringBuilder(text.length() + 64);
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
-      if (PropertyLines.strip(line).startsWith(key + "=")) {
-        out.append(key).append('=').append(value).append('\n');
+      String stripped = PropertyLines.strip(line);
+      int eq = stripped.indexOf('=');
+      String key = eq < 0 ? null : stripped.substring(0, eq);
+      if (key != null && values.containsKey(key)) {
+        out.append(key).append('=').append(values.get(key)).append('\n');
+        count.merge(key, 1, Integer::sum);
       } else {
         out.append(line);
         if (i < lines.size() - 1 || lastTerminated) {

@@ -1,28 +1,19 @@
 package org.dpi.upgrade.config;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
- * A {@code .properties} file read the way prop_migrator reads it: line by line (Python universal
- * newlines), a line is skipped when, stripped, it starts with {@code #} or has no {@code =}; otherwise
- * it is split at the first {@code =} with key and value kept as they are (prop_migrator strips the
- * line, not the two halves). No continuation lines, no {@code :} separator, no escapes; the last
- * duplicate wins. {@link #semantic()} reads the same text with real {@code .properties} semantics.
+ * A {@code .properties} file read the way the released prop_migrator reads it ({@code file_comparator.py}):
+ * line by line (Python universal newlines), a line is skipped when, stripped, it starts with {@code #}
+ * or has no {@code =}; otherwise it is split at the first {@code =} and key and value are both
+ * stripped. No continuation lines, no {@code :} separator, no escapes; the last duplicate wins.
  */
 final class PropertyLines {
 
-  /** One key/value line: 1-based line number, key and value as prop_migrator reads them. */
+  /** One key/value line: 1-based line number, key and value as prop_migrator reads them (stripped). */
   record Entry(int line, String key, String value) { }
 
   final String text;
@@ -41,7 +32,7 @@ final class PropertyLines {
       if (line.startsWith("#") || eq < 0) {
         continue;
       }
-      Entry entry = new Entry(i + 1, line.substring(0, eq), line.substring(eq + 1));
+      Entry entry = new Entry(i + 1, strip(line.substring(0, eq)), strip(line.substring(eq + 1)));
       entries.add(entry);
       values.put(entry.key(), entry.value());
     }
@@ -49,33 +40,6 @@ final class PropertyLines {
 
   static PropertyLines parse(String text) {
     return new PropertyLines(text);
-  }
-
-  static PropertyLines read(Path file) {
-    return parse(readUtf8(file));
-  }
-
-  static String readUtf8(Path file) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(file + " is not UTF-8 text; prop_migrator cannot read it either: convert it to UTF-8");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  /** The same text read by {@link Properties}: continuations, escapes, {@code :} and blank separators. */
-  Map<String, String> semantic() {
-    Properties properties = new Properties();
-    try {
-      properties.load(new StringReader(text));
-    } catch (IOException | IllegalArgumentException e) {
-      return Map.of();
-    }
-    Map<String, String> result = new LinkedHashMap<>();
-    properties.stringPropertyNames().forEach(k -> result.put(k, properties.getProperty(k)));
-    return result;
   }
 
   /** Lines as Python's text mode yields them: {@code \n}, {@code \r\n} and {@code \r} end a line; terminators removed. */

@@ -8,16 +8,18 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 /**
- * {@code pg_dump -Fc} of each database into a directory, each dump with a {@code <db>.dump.sha256}
- * file (sha256sum format) and checked with {@code pg_restore --list}; restore verifies the checksum
- * before it drops anything.
+ * {@code pg_dump -Fc} of one database, taken together with its {@link SchemaSnapshot} in one
+ * exported snapshot (so the dump and the snapshot describe the same moment even while the database
+ * is in use), checked with {@code pg_restore --list}; restore verifies the SHA-256 before it drops
+ * anything and restores with {@code --create}, which brings back the database's owner, privileges,
+ * settings ({@code ALTER DATABASE ... SET}) and comment.
  */
 public class BackupService {
 
@@ -29,69 +31,61 @@ public class BackupService {
     }
   }
 
+  /** A dump and the snapshot of the database at the moment of the dump. */
+  public record Dump(BackupFile file, SchemaSnapshot snapshot) {}
+
   private final PgTools tools;
 
   public BackupService(PgTools tools) {
     this.tools = tools;
   }
 
-  /** Dumps every database; a retry rewrites the dumps (written to a temporary file, then moved). */
-  public List<BackupFile> backup(Server server, List<String> databases, Path directory) throws IOException {
-    Files.createDirectories(directory);
-    List<BackupFile> files = new ArrayList<>();
-    for (String db : databases) {
-      Path file = dumpFile(directory, db);
-      Path partial = directory.resolve(db + ".dump.partial");
-      tools.require(List.of("pg_dump", "-Fc", "--dbname=" + db, "-f", partial.toString()), server, "pg_dump of " + db);
-      Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      String sha256 = sha256(file);
-      Files.writeString(checksumFile(file), sha256 + "  " + file.getFileName() + "\n");
-      files.add(new BackupFile(db, file, Files.size(file), sha256, listEntries(server, file)));
+  /**
+   * Dumps {@code database} into {@code file} (written as {@code .partial}, then moved; an existing
+   * file is never replaced) and snapshots it in the same transaction snapshot.
+   */
+  public Dump dump(Server server, String database, Path file, long checksumLimit) throws IOException, SQLException {
+    Path partial = file.resolveSibling(file.getFileName() + ".partial");
+    Files.deleteIfExists(partial);
+    SchemaSnapshot snapshot;
+    try (Connection c = server.connect(database)) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      String exported;
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("select pg_export_snapshot()")) {
+        r.next();
+        exported = r.getString(1);
+      }
+      snapshot = SchemaSnapshot.take(c, checksumLimit);
+      tools.require(List.of("pg_dump", "-Fc", "--snapshot=" + exported, "--dbname=" + database, "-f", partial.toString()), server,
+          "pg_dump of " + database);
+      c.commit();
     }
-    return files;
+    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
+    return new Dump(new BackupFile(database, file, Files.size(file), sha256(file), listEntries(server, file)), snapshot);
   }
 
-  /** Checks the dump against its recorded SHA-256 and that pg_restore can read it. */
-  public BackupFile verify(Server server, String database, Path directory) throws IOException {
-    Path file = dumpFile(directory, database);
-    if (!Files.isRegularFile(file) || !Files.isRegularFile(checksumFile(file))) {
-      throw new IOException("no backup of " + database + " in " + directory + " (expected " + file.getFileName() + " and its .sha256)");
+  /** Checks the dump against the SHA-256 recorded when it was taken and that pg_restore can read it. */
+  public BackupFile verify(Server server, String database, Path file, String recordedSha256) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("the backup " + file + " of " + database + " is missing");
     }
-    String recorded = Files.readString(checksumFile(file)).split("\\s+")[0];
     String actual = sha256(file);
-    if (!recorded.equals(actual)) {
-      throw new IOException("the backup " + file + " is damaged: SHA-256 " + actual + " but " + recorded + " was recorded when it was taken");
+    if (!actual.equals(recordedSha256)) {
+      throw new IOException("the backup " + file + " is damaged: SHA-256 " + actual + " but " + recordedSha256 + " was recorded when it was taken");
     }
     return new BackupFile(database, file, Files.size(file), actual, listEntries(server, file));
   }
 
-  /** Verifies the backup, then replaces the database by it (connections to it are ended). */
-  public BackupFile restore(Server server, String database, Path directory) throws IOException, SQLException {
-    BackupFile backup = verify(server, database, directory);
+  /** Verifies the dump, then replaces the database by it (connections to it are ended). */
+  public BackupFile restore(Server server, String database, Path file, String recordedSha256) throws IOException, SQLException {
+    BackupFile backup = verify(server, database, file, recordedSha256);
     try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
       s.execute("drop database if exists " + SchemaSnapshot.quote(database) + " with (force)");
     }
     tools.require(List.of("pg_restore", "--create", "--exit-on-error", "--dbname=postgres", backup.file().toString()), server,
         "pg_restore of " + database + " from " + backup.file());
     return backup;
-  }
-
-  /** Restores a dump under another name (rehearsal copies), replacing that database. */
-  public void restoreAs(Server server, Path dump, String database) throws IOException, SQLException {
-    try (Connection c = server.connect("postgres"); Statement s = c.createStatement()) {
-      s.execute("drop database if exists " + SchemaSnapshot.quote(database) + " with (force)");
-      s.execute("create database " + SchemaSnapshot.quote(database));
-    }
-    tools.require(List.of("pg_restore", "--exit-on-error", "--no-owner", "--dbname=" + database, dump.toString()), server,
-        "pg_restore of " + dump + " into " + database);
-  }
-
-  static Path dumpFile(Path directory, String database) {
-    return directory.resolve(database + ".dump");
-  }
-
-  private static Path checksumFile(Path dump) {
-    return dump.resolveSibling(dump.getFileName() + ".sha256");
   }
 
   private int listEntries(Server server, Path file) throws IOException {

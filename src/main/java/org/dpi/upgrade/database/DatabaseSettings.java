@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * {@code orchestrator.database}: where the PostgreSQL steps act and what the upgrade scripts get.
@@ -14,11 +15,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param journalDatabase database (on each server) holding the journal and the snapshots
  * @param psqlVariables psql variables given to every upgrade script (dbuserpwd, primary_language_code, ...)
  * @param secretVariables names of psqlVariables whose values never appear in logs or messages
- * @param reportDirectory where full reports are written
+ * @param reportDirectory where full reports are written, one folder per process instance
+ * @param checksumLimit   tables up to this size (heap, without indexes) get a content checksum in snapshots; larger ones are counted
+ * @param restorePointsKept restore points kept per change ticket (newest first); older ones are deleted unless a running instance uses them
  */
 @ConfigurationProperties("orchestrator.database")
 public record DatabaseSettings(Server server, Server newServer, Server scratch, String journalDatabase,
-                               Map<String, String> psqlVariables, List<String> secretVariables, Path reportDirectory) {
+                               Map<String, String> psqlVariables, List<String> secretVariables, Path reportDirectory,
+                               DataSize checksumLimit, Integer restorePointsKept) {
 
   public DatabaseSettings {
     server = Server.configured(server, "server");
@@ -28,6 +32,11 @@ public record DatabaseSettings(Server server, Server newServer, Server scratch, 
     psqlVariables = psqlVariables == null ? Map.of() : Map.copyOf(psqlVariables);
     secretVariables = secretVariables == null ? List.of("dbuserpwd") : List.copyOf(secretVariables);
     reportDirectory = reportDirectory == null ? Path.of("data", "database-reports") : reportDirectory;
+    checksumLimit = checksumLimit == null ? DataSize.ofMegabytes(100) : checksumLimit;
+    restorePointsKept = restorePointsKept == null ? 3 : restorePointsKept;
+    if (restorePointsKept < 1) {
+      throw new IllegalArgumentException("orchestrator.database.restore-points-kept must be at least 1");
+    }
   }
 
   Server requireNewServer() {

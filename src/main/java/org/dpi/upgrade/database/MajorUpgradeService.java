@@ -17,7 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The PostgreSQL 15 to 16 move by dump and restore: roles, then each database from the old server
- * into the new one, verified by row counts per table, sequence values, roles and extensions. The
+ * into the new one ({@code --create}: owner, privileges, settings), verified by row counts per
+ * table, sequence values, roles, extensions and the database-level owner, privileges and settings. The
  * old server is only read, so the undo points MOSIP back to it after checking it still matches the
  * facts recorded at the move.
  */
@@ -35,8 +36,11 @@ public class MajorUpgradeService {
     this.backups = backups;
   }
 
-  /** Moves every database; returns the verification report. Safe to retry: the new server's copies are replaced. */
-  public String move(PostgresPlan plan, Server old, Server target) throws IOException, SQLException {
+  /**
+   * Moves every database, with {@code work} for the dumps and the facts; returns the verification
+   * report. Safe to retry: the new server's copies are replaced.
+   */
+  public String move(PostgresPlan plan, Server old, Server target, Path work) throws IOException, SQLException {
     if (plan.majorUpgrade() == null) {
       throw new IllegalArgumentException("the plan's postgres.majorUpgrade (fromVersion, toVersion) is missing");
     }
@@ -46,7 +50,6 @@ public class MajorUpgradeService {
     if (!problems.isEmpty()) {
       throw new IllegalStateException("The major upgrade cannot start, nothing was changed:\n- " + String.join("\n- ", problems));
     }
-    Path work = plan.backupDirectory().resolve("major-upgrade");
     Files.createDirectories(work);
     Path roles = work.resolve("roles.sql");
     tools.require(List.of("pg_dumpall", "--roles-only", "-f", roles.toString()), old, "pg_dumpall --roles-only");
@@ -54,8 +57,10 @@ public class MajorUpgradeService {
     SortedMap<String, String> before = facts(old, plan.databases());
     Files.writeString(work.resolve("facts.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(before));
     for (String db : plan.databases()) {
-      backups.backup(old, List.of(db), work);
-      backups.restore(target, db, work);
+      Path dump = work.resolve(db + ".dump");
+      Files.deleteIfExists(dump);
+      BackupService.BackupFile file = backups.dump(old, db, dump, 0).file();
+      backups.restore(target, db, file.file(), file.sha256());
     }
     List<String> differences = compare(before, facts(target, plan.databases()));
     if (!differences.isEmpty()) {
@@ -68,8 +73,8 @@ public class MajorUpgradeService {
   }
 
   /** Checks the old server still matches what was recorded at the move; MOSIP can point back to it. */
-  public String revert(PostgresPlan plan, Server old) throws IOException, SQLException {
-    Path recorded = plan.backupDirectory().resolve("major-upgrade/facts.json");
+  public String revert(PostgresPlan plan, Server old, Path work) throws IOException, SQLException {
+    Path recorded = work.resolve("facts.json");
     if (!Files.isRegularFile(recorded)) {
       return "No record of a move in " + recorded + ": MOSIP stays on " + old + ".";
     }
@@ -91,16 +96,10 @@ public class MajorUpgradeService {
       }
     }
     for (String db : databases) {
-      SchemaSnapshot snapshot = SchemaSnapshot.take(server, db);
-      snapshot.rowCounts().forEach((table, n) -> facts.put(db + " rows of " + table, String.valueOf(n)));
-      snapshot.objects().entrySet().stream().filter(e -> e.getKey().startsWith("extension "))
+      SchemaSnapshot snapshot = SchemaSnapshot.take(server, db, 0);
+      snapshot.content().forEach((key, value) -> facts.put(db + " " + key, SchemaSnapshot.display(value)));
+      snapshot.objects().entrySet().stream().filter(e -> e.getKey().startsWith("extension ") || e.getKey().startsWith("database"))
           .forEach(e -> facts.put(db + " " + e.getKey(), e.getValue()));
-      try (Connection c = server.connect(db); Statement s = c.createStatement();
-           ResultSet r = s.executeQuery("select schemaname || '.' || sequencename, coalesce(last_value::text, 'unused') from pg_sequences")) {
-        while (r.next()) {
-          facts.put(db + " sequence " + r.getString(1), r.getString(2));
-        }
-      }
     }
     return facts;
   }

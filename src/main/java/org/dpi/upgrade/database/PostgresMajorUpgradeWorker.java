@@ -18,6 +18,6 @@ public class PostgresMajorUpgradeWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("majorUpgradeReport", fit(steps.majorUpgrade(plan(task)), "major-upgrade-report.txt"), MajorUpgradeService.SERVER_VARIABLE, "new");
+    return Map.of("majorUpgradeReport", fit(steps.majorUpgrade(plan(task), window(task)), null), MajorUpgradeService.SERVER_VARIABLE, "new");
   }
 }

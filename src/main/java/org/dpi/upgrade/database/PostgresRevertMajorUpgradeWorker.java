@@ -18,6 +18,6 @@ public class PostgresRevertMajorUpgradeWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("majorUpgradeRevertReport", fit(steps.revertMajorUpgrade(plan(task)), "major-upgrade-revert-report.txt"), MajorUpgradeService.SERVER_VARIABLE, "old");
+    return Map.of("majorUpgradeRevertReport", fit(steps.revertMajorUpgrade(plan(task), window(task)), null), MajorUpgradeService.SERVER_VARIABLE, "old");
   }
 }

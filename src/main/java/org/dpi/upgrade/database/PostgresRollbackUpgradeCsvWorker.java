@@ -18,6 +18,7 @@ public class PostgresRollbackUpgradeCsvWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("schemaRollbackReport", fit(steps.rollbackUpgradeCsv(plan(task), server(task), task.getVariable("rollbackMismatchDecision")), "schema-rollback-report.txt"));
+    return Map.of("schemaRollbackReport", fit(steps.rollbackUpgradeCsv(plan(task), server(task), window(task)),
+        ReportFiles.link(task.getProcessInstanceId(), "schema-rollback")));
   }
 }

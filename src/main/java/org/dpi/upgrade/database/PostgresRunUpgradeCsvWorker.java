@@ -18,13 +18,13 @@ public class PostgresRunUpgradeCsvWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("schemaUpgradeReport", fit(steps.runUpgradeCsv(plan(task), server(task)), "schema-upgrade-report.txt"));
+    return Map.of("schemaUpgradeReport", fit(steps.runUpgradeCsv(plan(task), server(task), window(task)),
+        ReportFiles.link(task.getProcessInstanceId(), "schema-upgrade")));
   }
 
   /** Rows applied before the failure are rolled back (journal-based; nothing applied, nothing done). */
   @Override
   protected void undoApplied(ExternalTask task) throws Exception {
-    fit(steps.rollbackUpgradeCsv(plan(task), server(task), task.getVariable("rollbackMismatchDecision")),
-        "schema-rollback-report.txt");
+    steps.rollbackUpgradeCsv(plan(task), server(task), window(task));
   }
 }

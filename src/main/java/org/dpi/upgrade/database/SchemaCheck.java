@@ -1,41 +1,44 @@
 package org.dpi.upgrade.database;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Findings of {@code verify.schema}: a short summary for the process, the full text for the file. */
+/** Findings of {@code verify.schema}: problems first, in a short summary for the process and in full in the report. */
 public class SchemaCheck {
 
   private final List<String> problems = new ArrayList<>();
   private final List<String> findings = new ArrayList<>();
-  private Path file;
+  private String link;
 
   void problem(String db, String text) {
     problems.add(db + ": " + text);
-    findings.add("PROBLEM " + db + ": " + text);
   }
 
   void ok(String db, String text) {
     findings.add("ok      " + db + ": " + text);
   }
 
-  void write(Path target) throws IOException {
-    Files.writeString(target, String.join("\n", findings) + "\n");
-    file = target;
+  void link(String report) {
+    link = report;
   }
 
   public List<String> problems() {
     return problems;
   }
 
-  /** At most ten problems and the path of the full report. */
+  /** Every problem, then every finding that is fine. */
+  String full() {
+    List<String> all = new ArrayList<>();
+    problems.forEach(p -> all.add("PROBLEM " + p));
+    all.addAll(findings);
+    return String.join("\n", all) + "\n";
+  }
+
+  /** At most ten problems (their first lines) and the link of the full report. */
   public String summary() {
-    String head = problems.isEmpty() ? "Schema valid: no invalid index, unvalidated constraint or unrefreshed materialized view; every chain applied."
-        : problems.size() + " problem(s):\n- " + String.join("\n- ", problems.subList(0, Math.min(10, problems.size())))
-            + (problems.size() > 10 ? "\n- ..." : "");
-    return head + "\nFull report: " + file;
+    String head = problems.isEmpty() ? "Schema valid: every row of upgrade.csv in effect; each database as the journal recorded it after "
+        + "the rows and as the rehearsal reached; no invalid index, unvalidated constraint or unrefreshed materialized view."
+        : problems.size() + " problem(s):\n" + Report.list(problems.stream().map(p -> p.lines().findFirst().orElse(p)).toList(), 10);
+    return head + "\nFull report: " + link;
   }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,7 +23,7 @@ public final class UpgradeCsv {
   private static final Pattern DATABASE = Pattern.compile("[a-z_][a-z0-9_]*");
   private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._-]*");
 
-  /** One row; {@code line} is its line number in the file. */
+  /** One row; {@code line} is its line number in the file ("CSV row" in messages). */
   public record Row(int line, String database, String from, String to, String action) {
     Path script(Path root) {
       return file(root, action);
@@ -108,7 +107,7 @@ public final class UpgradeCsv {
     }
     String[] fields = trimmed.split(",", -1);
     if (fields.length != 4) {
-      problems.add("line " + line + ": expected db_name,from_version,to_version,action, got " + fields.length + " field(s): " + trimmed);
+      problems.add(row(line) + ": expected 4 fields (db_name,from_version,to_version,action), found " + fields.length);
       return;
     }
     String database = fields[0].strip();
@@ -117,60 +116,69 @@ public final class UpgradeCsv {
     String action = fields[3].strip();
     List<String> wrong = new ArrayList<>();
     if (!DATABASE.matcher(database).matches()) {
-      wrong.add("database name '" + database + "' is not a lower-case identifier");
+      wrong.add("column 1 (db_name): not a lower-case identifier");
     }
-    if (!VERSION.matcher(from).matches() || !VERSION.matcher(to).matches()) {
-      wrong.add("versions '" + from + "' and '" + to + "' must be non-empty (letters, digits, '.', '_', '-')");
-    } else if (from.equals(to)) {
-      wrong.add("from and to version are both " + from);
+    if (!VERSION.matcher(from).matches()) {
+      wrong.add("column 2 (from_version): empty or not a version (letters, digits, '.', '_', '-')");
+    }
+    if (!VERSION.matcher(to).matches()) {
+      wrong.add("column 3 (to_version): empty or not a version (letters, digits, '.', '_', '-')");
+    }
+    if (wrong.isEmpty() && from.equals(to)) {
+      wrong.add("columns 2 and 3: from_version and to_version are the same");
     }
     if (!ACTIONS.contains(action)) {
-      wrong.add("unknown action '" + action + "' (upgrade or rollback)");
+      wrong.add("column 4 (action): neither upgrade nor rollback");
     }
     if (wrong.isEmpty()) {
       rows.add(new Row(line, database, from, to, action));
     } else {
-      wrong.forEach(w -> problems.add("line " + line + ": " + w));
+      wrong.forEach(w -> problems.add(row(line) + ", " + w));
     }
+  }
+
+  /** How messages name a row: its line number in upgrade.csv. */
+  static String row(int line) {
+    return "CSV row " + line;
   }
 
   private static void checkFiles(List<Row> rows, Path root, List<String> problems) {
     for (Row row : rows) {
       if (!Files.isRegularFile(row.script(root))) {
-        problems.add("line " + row.line() + ": script missing: " + root.relativize(row.script(root)));
+        problems.add(row(row.line()) + ": script missing: " + root.relativize(row.script(root)));
       }
       if (row.action().equals("upgrade") && !Files.isRegularFile(row.rollbackScript(root))) {
-        problems.add("line " + row.line() + ": rollback script missing (needed to undo it): " + root.relativize(row.rollbackScript(root)));
+        problems.add(row(row.line()) + ": rollback script missing (needed to undo it): " + root.relativize(row.rollbackScript(root)));
       }
     }
   }
 
   /** Duplicates, one action per database, chains without gaps, databases of the plan. */
   private static void checkRows(List<Row> rows, Collection<String> planned, List<String> problems) {
-    Set<String> seen = new HashSet<>();
+    Map<String, Row> seen = new HashMap<>();
     Map<String, Row> last = new HashMap<>();
     for (Row row : rows) {
-      if (!seen.add(row.key() + " " + row.action())) {
-        problems.add("line " + row.line() + ": duplicate row " + row.key() + " " + row.action());
+      Row same = seen.putIfAbsent(row.key() + " " + row.action(), row);
+      if (same != null) {
+        problems.add(row(row.line()) + ": duplicate of " + row(same.line()));
         continue;
       }
       Row previous = last.put(row.database(), row);
       if (previous == null) {
+        if (planned != null && !planned.isEmpty() && !planned.contains(row.database())) {
+          problems.add(row(row.line()) + ", column 1 (db_name): not among the plan's postgres.databases, so it has no backup");
+        }
         continue;
       }
       if (!previous.action().equals(row.action())) {
-        problems.add("line " + row.line() + ": " + row.database() + " mixes upgrade and rollback rows (line " + previous.line() + ")");
+        problems.add(row(row.line()) + ": mixes upgrade and rollback rows of one database (" + row(previous.line()) + ")");
       } else if (row.action().equals("upgrade") && !row.from().equals(previous.to())) {
-        problems.add("line " + row.line() + ": gap in the chain of " + row.database() + ": line " + previous.line()
-            + " ends at " + previous.to() + " but this row starts at " + row.from());
+        problems.add(row(row.line()) + ", column 2 (from_version): not the to_version of " + row(previous.line())
+            + ", the previous row of the same database: the chain has a gap");
       } else if (row.action().equals("rollback") && !row.to().equals(previous.from())) {
-        problems.add("line " + row.line() + ": gap in the rollback chain of " + row.database() + ": line " + previous.line()
-            + " goes back to " + previous.from() + " but this row rolls back from " + row.to());
+        problems.add(row(row.line()) + ", column 3 (to_version): not the from_version of " + row(previous.line())
+            + ", the previous rollback row of the same database: the chain has a gap");
       }
-    }
-    if (planned != null && !planned.isEmpty()) {
-      last.keySet().stream().filter(db -> !planned.contains(db)).sorted()
-          .forEach(db -> problems.add("database " + db + " is not in the plan's postgres.databases, so it has no backup"));
     }
   }
 }

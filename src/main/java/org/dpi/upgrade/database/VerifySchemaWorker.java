@@ -18,6 +18,6 @@ public class VerifySchemaWorker extends DatabaseWorker {
 
   @Override
   protected Map<String, Object> run(ExternalTask task, Progress progress) throws Exception {
-    return Map.of("schemaReport", fit(steps.verifySchema(plan(task), server(task)).summary(), "schema-report-summary.txt"));
+    return Map.of("schemaReport", fit(steps.verifySchema(plan(task), server(task), window(task)).summary(), null));
   }
 }

@@ -1,46 +1,52 @@
 package org.dpi.upgrade.objectstore;
 
-import io.minio.MinioClient;
-import io.minio.http.HttpUtils;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import okhttp3.ConnectionPool;
-import okhttp3.Dispatcher;
+import java.util.Locale;
+import okhttp3.HttpUrl;
 
 /**
- * One S3 server: its URL and keys, and {@code settings}, the place the operator sets them (Spring
- * property prefix or environment variables), named in error messages. {@link #toString()} never shows
- * the secret key.
+ * One S3 server: its URL, keys and region (AWS v4 signatures name it; MinIO's default is
+ * us-east-1). {@code propertyPrefix} (e.g. {@code orchestrator.objectstore.source.}, null on the
+ * command line) and the role give the names of the settings, which messages name.
+ * {@link #toString()} never shows a key.
  */
-public record Endpoint(String role, String url, String accessKey, String secretKey, String settings) {
+public record Endpoint(String role, String url, String accessKey, String secretKey, String region,
+    String propertyPrefix) {
 
-  /** Each missing setting, for one error listing every problem. */
+  public static final String DEFAULT_REGION = "us-east-1";
+
+  public Endpoint {
+    region = region == null || region.isBlank() ? DEFAULT_REGION : region;
+  }
+
+  /** Where the operator sets {@code name} (endpoint, access-key, secret-key, region). */
+  String setting(String name) {
+    String environment = "OBJECTSTORE_" + role.toUpperCase(Locale.ROOT) + "_" + name.toUpperCase(Locale.ROOT)
+        .replace('-', '_');
+    return propertyPrefix == null ? environment : propertyPrefix + name + ", environment " + environment;
+  }
+
+  /** Each missing or wrong setting, for one error listing every problem. The values are never shown. */
   List<String> problems() {
     List<String> problems = new ArrayList<>();
     if (blank(url)) {
-      problems.add("the " + role + " endpoint is not set (" + settings + " endpoint)");
+      problems.add("the " + role + " endpoint is not set (" + setting("endpoint") + ")");
+    } else {
+      HttpUrl parsed = HttpUrl.parse(url);
+      if (parsed == null || !parsed.username().isEmpty() || !parsed.password().isEmpty()
+          || !parsed.encodedPath().equals("/") || parsed.query() != null) {
+        problems.add("the " + role + " endpoint is not a URL like http://minio.minio:9000 (scheme http or https,"
+            + " host, optional port, nothing else) (" + setting("endpoint") + ")");
+      }
     }
     if (blank(accessKey)) {
-      problems.add("the " + role + " access key is not set (" + settings + " access key)");
+      problems.add("the " + role + " access key is not set (" + setting("access-key") + ")");
     }
     if (blank(secretKey)) {
-      problems.add("the " + role + " secret key is not set (" + settings + " secret key)");
+      problems.add("the " + role + " secret key is not set (" + setting("secret-key") + ")");
     }
     return problems;
-  }
-
-  /** A client whose connection pool lets {@code parallelism} requests run at once (OkHttp allows 5 per host). */
-  MinioClient client(int parallelism) {
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.setMaxRequests(parallelism * 2);
-    dispatcher.setMaxRequestsPerHost(parallelism * 2);
-    var http = HttpUtils.newDefaultHttpClient(TimeUnit.MINUTES.toMillis(5), TimeUnit.MINUTES.toMillis(5),
-            TimeUnit.MINUTES.toMillis(5)).newBuilder()
-        .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(parallelism * 2, 5, TimeUnit.MINUTES))
-        .build();
-    return MinioClient.builder().endpoint(url).credentials(accessKey, secretKey).httpClient(http).build();
   }
 
   private static boolean blank(String value) {
@@ -49,6 +55,6 @@ public record Endpoint(String role, String url, String accessKey, String secretK
 
   @Override
   public String toString() {
-    return role + " " + url;
+    return role + " object store " + url;
   }
 }

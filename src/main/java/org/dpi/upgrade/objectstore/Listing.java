@@ -1,31 +1,20 @@
 package org.dpi.upgrade.objectstore;
 
-import io.minio.ListObjectsArgs;
-import io.minio.MinioClient;
-import io.minio.Result;
-import io.minio.messages.Item;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** One bucket's objects by key (size and ETag, quotes removed), from one recursive listing. */
+/** One bucket's objects by key: size, ETag (quotes removed) and LastModified (seconds), from one recursive listing. */
 record Listing(Map<String, Listing.Obj> objects) {
 
-  record Obj(String key, long size, String etag) {
-    /** An ETag that is the MD5 of the content: a single-part upload without server-side encryption. */
+  /** {@code modified}: epoch seconds; HTTP headers carry no finer time, so listings are compared at that precision. */
+  record Obj(String key, long size, String etag, long modified) {
     boolean plainMd5() {
-      return etag.length() == 32 && etag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
+      return Listing.plainMd5(etag);
     }
   }
 
-  static Listing of(MinioClient client, String bucket) throws Exception {
-    Map<String, Obj> objects = new LinkedHashMap<>();
-    for (Result<Item> result : client.listObjects(ListObjectsArgs.builder().bucket(bucket).recursive(true).build())) {
-      Item item = result.get();
-      if (!item.isDir()) {
-        objects.put(item.objectName(), new Obj(item.objectName(), item.size(), etag(item.etag())));
-      }
-    }
-    return new Listing(objects);
+  /** An ETag that is the MD5 of the content: a single-part upload without server-side encryption. */
+  static boolean plainMd5(String etag) {
+    return etag.length() == 32 && etag.chars().allMatch(c -> Character.digit(c, 16) >= 0);
   }
 
   static String etag(String etag) {

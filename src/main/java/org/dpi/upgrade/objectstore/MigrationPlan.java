@@ -21,6 +21,16 @@ public record MigrationPlan(List<String> buckets, boolean deleteRemoved, boolean
     return buckets == null;
   }
 
+  /** A section given by values (the command line): {@code buckets} null for all, else S3 bucket names. */
+  public static MigrationPlan of(List<String> buckets, boolean deleteRemoved, boolean verifyContent) {
+    List<String> wrong = buckets == null ? List.of()
+        : buckets.stream().filter(name -> !BUCKET.matcher(name).matches()).toList();
+    if (!wrong.isEmpty() || buckets != null && buckets.isEmpty()) {
+      throw new IllegalArgumentException("not S3 bucket names: " + (buckets.isEmpty() ? "none given" : wrong));
+    }
+    return new MigrationPlan(buckets == null ? null : List.copyOf(buckets), deleteRemoved, verifyContent);
+  }
+
   /** Parses the section as JSON; one error lists every problem. */
   public static MigrationPlan parse(String json) {
     JsonNode node;

@@ -2,9 +2,13 @@ package org.dpi.upgrade.objectstore;
 
 import java.time.Duration;
 
-/** Where a migration stands; objects and bytes done include those skipped as already identical. */
-public record MigrationProgress(String mode, String bucket, long objectsDone, long objectsTotal, long bytesDone,
-    long bytesTotal, long bytesPerSecond) {
+/**
+ * Where a migration stands: objects and bytes done (copied, already identical, vanished or failed)
+ * of those on the source, the copy rate, failed objects so far, and the estimated seconds left (-1
+ * while unknown), from the share of the objects and bytes to copy or check that are done.
+ */
+public record MigrationProgress(String mode, long objectsDone, long objectsTotal, long bytesDone, long bytesTotal,
+    long bytesPerSecond, long failed, long etaSeconds) {
 
   /** Receives progress after every object; {@link #every} thins it out for slow consumers. */
   @FunctionalInterface
@@ -29,7 +33,8 @@ public record MigrationProgress(String mode, String bucket, long objectsDone, lo
 
   @Override
   public String toString() {
-    return String.format("%s: bucket %s, %d/%d objects, %s/%s, %s/s", mode, bucket, objectsDone, objectsTotal,
-        Sizes.human(bytesDone), Sizes.human(bytesTotal), Sizes.human(bytesPerSecond));
+    return String.format("%s: %d/%d objects, %s/%s, %s/s, %d failed, %s", mode, objectsDone, objectsTotal,
+        Sizes.human(bytesDone), Sizes.human(bytesTotal), Sizes.human(bytesPerSecond), failed,
+        etaSeconds < 0 ? "time left unknown" : "about " + Sizes.duration(etaSeconds) + " left");
   }
 }

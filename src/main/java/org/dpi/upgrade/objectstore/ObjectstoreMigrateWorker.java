@@ -9,12 +9,15 @@ import org.camunda.bpm.client.spring.annotation.ExternalTaskSubscription;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.dpi.upgrade.worker.ConditionalOnWorkers;
 import org.dpi.upgrade.worker.StepWorker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
  * Topic {@code objectstore.migrate} (Task_PrecopyObjects, mode {@code pre-copy}; Task_MigrateObjects,
  * mode {@code delta}): runs {@link ObjectMigrator#migrate} with the plan's {@code objectstore} section,
- * publishing progress every few seconds and the summary on completion.
+ * publishing progress (with the estimated time left) every few seconds to the log and the process,
+ * and the summary on completion. Objects that could not be copied become one incident listing them.
  */
 @Component
 @ConditionalOnWorkers("objectstore")
@@ -22,6 +25,7 @@ import org.springframework.stereotype.Component;
 public class ObjectstoreMigrateWorker extends StepWorker {
 
   static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
+  private static final Logger LOG = LoggerFactory.getLogger(ObjectstoreMigrateWorker.class);
 
   private final ObjectStoreProperties properties;
 
@@ -39,16 +43,19 @@ public class ObjectstoreMigrateWorker extends StepWorker {
     }
     WorkerInputs inputs = WorkerInputs.read(task, properties, problems);
     MigrationSummary summary = inputs.migrator().migrate(inputs.plan(), (String) mode,
-        MigrationProgress.Listener.every(PROGRESS_EVERY, p -> progress.report(variables(p))));
+        MigrationProgress.Listener.every(PROGRESS_EVERY, p -> {
+          LOG.info("{} ({}): {}", task.getActivityId(), task.getProcessInstanceId(), p);
+          progress.report(variables(p));
+        }));
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("objectstoreMigration", summary.toString());
     result.put("objectstoreObjectsCopied", summary.copied());
     result.put("objectstoreBytesCopied", summary.bytesCopied());
+    result.put("objectstoreObjectsIdentical", summary.identical());
     result.put("objectstoreObjectsDeleted", summary.deleted());
-    result.put("objectstoreMismatches", summary.mismatches());
     result.put("objectstoreDurationSeconds", summary.duration().toSeconds());
-    result.putAll(variables(new MigrationProgress(summary.mode(), null, summary.objects(), summary.objects(),
-        summary.bytes(), summary.bytes(), summary.bytesCopied() / Math.max(1, summary.duration().toSeconds()))));
+    result.putAll(variables(new MigrationProgress(summary.mode(), summary.objects(), summary.objects(),
+        summary.bytes(), summary.bytes(), summary.bytesCopied() / Math.max(1, summary.duration().toSeconds()), 0, 0)));
     return result;
   }
 
@@ -59,8 +66,9 @@ public class ObjectstoreMigrateWorker extends StepWorker {
     variables.put("objectstoreObjectsTotal", p.objectsTotal());
     variables.put("objectstoreBytesDone", p.bytesDone());
     variables.put("objectstoreBytesTotal", p.bytesTotal());
-    variables.put("objectstoreBucket", p.bucket() == null ? "" : p.bucket());
     variables.put("objectstoreBytesPerSecond", p.bytesPerSecond());
+    variables.put("objectstoreObjectsFailed", p.failed());
+    variables.put("objectstoreSecondsLeft", p.etaSeconds());
     return variables;
   }
 }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +22,7 @@ public final class PlanReader {
 
   /** Sections that must be present, each with the fields a step reads. */
   private static final Map<String, List<String>> REQUIRED = Map.of(
+      "gates", List.of("dueAfter", "remindAfter", "escalateAfter", "schemaUpgradeApprovers"),
       "kubernetes.backup", List.of("namespaces", "configMaps", "secrets", "encryptionKey", "store"),
       "helm", List.of("uninstall", "deploy", "skip"),
       "helm.deploy", List.of("modules", "readinessTimeout"),
@@ -102,6 +105,20 @@ public final class PlanReader {
           problems.add("release '" + s.asText() + "' is both deployed and skipped");
         }
       }
+    }
+    for (String field : List.of("dueAfter", "remindAfter", "escalateAfter")) {
+      String duration = text(at(plan, "gates." + field));
+      try {
+        if (!duration.isEmpty() && Duration.parse(duration).isNegative()) {
+          problems.add("'gates." + field + "' must not be negative");
+        }
+      } catch (DateTimeParseException e) {
+        problems.add("'gates." + field + "' must be an ISO-8601 duration such as PT4H, not '" + duration + "'");
+      }
+    }
+    JsonNode approvers = at(plan, "gates.schemaUpgradeApprovers");
+    if (approvers != null && !(approvers.isInt() && approvers.asInt() >= 1)) {
+      problems.add("'gates.schemaUpgradeApprovers' must be a whole number of at least 1");
     }
     String mismatch = text(at(plan, "postgres.onRollbackMismatch"));
     if (!mismatch.isEmpty() && !List.of("restore", "ask-dba").contains(mismatch)) {

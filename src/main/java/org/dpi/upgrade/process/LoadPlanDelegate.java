@@ -60,7 +60,7 @@ public class LoadPlanDelegate implements JavaDelegate {
     }
   }
 
-  static String planResourceOf(String bpmnResource) {
+  public static String planResourceOf(String bpmnResource) {
     return bpmnResource.replaceFirst("\\.bpmn(20\\.xml)?$", "") + ".plan.yaml";
   }
 

@@ -12,6 +12,8 @@ import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.io.Resource;
 import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.springframework.stereotype.Component;
@@ -24,9 +26,10 @@ import org.springframework.stereotype.Component;
  * bean (the sandbox) may replace the plans.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE - 1)
 public class ProcessDeployment extends AbstractProcessEnginePlugin {
 
-  static final String NAME = "upgrade-orchestrator";
+  public static final String NAME = "upgrade-orchestrator";
   static final List<String> ROOTS = List.of("processes", "forms");
   static final List<String> PATTERNS = List.of("processes/**/*.bpmn", "processes/**/*.plan.yaml", "forms/**/*.form");
 

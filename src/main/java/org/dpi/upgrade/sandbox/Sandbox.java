@@ -241,7 +241,7 @@ public final class Sandbox implements PlanReplacement, AutoCloseable {
     s.put("orchestrator.database.report-directory", directory.resolve("work/database-reports").toString());
     objectStore(s, "source", oldMinio, "old-minio");
     objectStore(s, "target", newMinio, "new-minio");
-    s.put("orchestrator.objectstore.manifest-directory", directory.resolve("work/objectstore-manifests").toString());
+    s.put("orchestrator.objectstore.state-directory", directory.resolve("work/objectstore-state").toString());
     s.put("orchestrator.config.work-dir", directory.resolve("work/config-migration").toString());
     return s;
   }

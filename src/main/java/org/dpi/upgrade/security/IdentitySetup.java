@@ -21,17 +21,24 @@ import org.camunda.bpm.engine.filter.Filter;
 import org.camunda.bpm.engine.identity.User;
 import org.camunda.bpm.engine.impl.cfg.AbstractProcessEnginePlugin;
 import org.dpi.upgrade.FirstScreen;
+import org.dpi.upgrade.process.ProcessDeployment;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.core.env.Environment;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Profiles;
 import org.springframework.stereotype.Component;
 
 /**
  * Creates the groups, the admin, the worker user, the optional demo users, the authorizations and
- * the Tasklist filter when the engine is built, before it serves anyone. Every action is idempotent: existing users keep their passwords
- * (except the worker, whose password follows the configuration at each start).
+ * the Tasklist filter when the engine is built, before it serves anyone, after the processes are
+ * deployed (operators may start exactly the deployed process keys). Every action is idempotent:
+ * existing users keep their passwords (except the worker, whose password follows the configuration
+ * at each start). The worker and every admin are unlocked at each start: a restart is the
+ * break-glass for an admin locked out by wrong passwords.
  */
 @Component
+@Order(Ordered.LOWEST_PRECEDENCE)
 public class IdentitySetup extends AbstractProcessEnginePlugin {
 
   public static final String OPERATORS = "operators";
@@ -47,8 +54,9 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
       OPERATORS, "Upgrade operators", DBA, "Database administrators",
       CONFIG_REVIEWERS, "Config reviewers", MANAGERS, "Managers"));
 
-  static final Map<String, String> DEMO_USERS = Map.of(
-      "demo-operator", OPERATORS, "demo-dba", DBA, "demo-reviewer", CONFIG_REVIEWERS, "demo-manager", MANAGERS);
+  /** Two DBAs: the schema-upgrade gate needs two distinct ones. */
+  static final Map<String, String> DEMO_USERS = Map.of("demo-operator", OPERATORS, "demo-dba", DBA,
+      "demo-dba2", DBA, "demo-reviewer", CONFIG_REVIEWERS, "demo-manager", MANAGERS);
 
   private final Environment environment;
   private final String adminPassword;
@@ -93,6 +101,7 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
       }
       user(identity, ADMIN_USER, password, Groups.CAMUNDA_ADMIN);
     }
+    identity.createUserQuery().memberOfGroup(Groups.CAMUNDA_ADMIN).list().forEach(a -> identity.unlockUser(a.getId()));
     for (Resource resource : Resources.values()) {
       grant(authorizations, Groups.CAMUNDA_ADMIN, resource, "*", Permissions.ALL);
     }
@@ -103,6 +112,7 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
     } else {
       worker.setPassword(workerPassword);
       identity.saveUser(worker);
+      identity.unlockUser(workerUser);
     }
 
     if (demoUsers && !production) {
@@ -116,6 +126,11 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
     }
 
     grantTaskGroups(authorizations);
+    // operators start exactly the orchestrator's processes, not whatever else is deployed
+    engine.getRepositoryService().createDeploymentQuery().deploymentName(ProcessDeployment.NAME)
+        .orderByDeploymentTime().desc().listPage(0, 1).forEach(deployment -> engine.getRepositoryService()
+            .createProcessDefinitionQuery().deploymentId(deployment.getId()).list().forEach(definition ->
+                grant(authorizations, OPERATORS, Resources.PROCESS_DEFINITION, definition.getKey(), Permissions.CREATE_INSTANCE)));
     taskFilter(engine.getFilterService(), engine.getTaskService(), authorizations);
 
     // shown once, on the first screen at the end of the start; never logged
@@ -130,7 +145,7 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
       grant(authorizations, group, Resources.GROUP, "*", Permissions.READ);
     }
     // operators start upgrades
-    grant(authorizations, OPERATORS, Resources.PROCESS_DEFINITION, "*", Permissions.READ, Permissions.CREATE_INSTANCE);
+    revoke(authorizations, OPERATORS, Resources.PROCESS_DEFINITION, "*", Permissions.CREATE_INSTANCE);
     grant(authorizations, OPERATORS, Resources.PROCESS_INSTANCE, "*", Permissions.CREATE);
     // managers follow everything in Cockpit, read-only
     grant(authorizations, MANAGERS, Resources.APPLICATION, "cockpit", Permissions.ACCESS);
@@ -145,6 +160,17 @@ public class IdentitySetup extends AbstractProcessEnginePlugin {
     grant(authorizations, WORKERS, Resources.PROCESS_DEFINITION, "*",
         Permissions.READ, Permissions.READ_INSTANCE, Permissions.UPDATE_INSTANCE);
     grant(authorizations, WORKERS, Resources.PROCESS_INSTANCE, "*", Permissions.READ, Permissions.UPDATE);
+  }
+
+  /** Takes back a permission an earlier version granted. */
+  private static void revoke(AuthorizationService authorizations, String group, Resource resource, String resourceId,
+      Permission permission) {
+    Authorization existing = authorizations.createAuthorizationQuery().authorizationType(AUTH_TYPE_GRANT)
+        .groupIdIn(group).resourceType(resource).resourceId(resourceId).singleResult();
+    if (existing != null && existing.isPermissionGranted(permission)) {
+      existing.removePermission(permission);
+      authorizations.saveAuthorization(existing);
+    }
   }
 
   private static void taskFilter(FilterService filters, TaskService tasks, AuthorizationService authorizations) {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.camunda.bpm.client.task.ExternalTask;
 import org.camunda.bpm.client.task.ExternalTaskHandler;
 import org.camunda.bpm.client.task.ExternalTaskService;
+import org.dpi.upgrade.step.DecisionRequiredException;
 import org.dpi.upgrade.step.RollbackRequiredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@link RollbackRequiredException}: BPMN error {@value #ROLLBACK_ERROR}, which starts the
  *       rollback in reverse order;</li>
+ *   <li>{@link DecisionRequiredException}: its BPMN error and variables, which a boundary event of
+ *       the step leads to the user task that asks for the decision;</li>
  *   <li>any other exception: an incident (no automatic retry) whose message is the exception's,
  *       so it must say what to fix; the operator fixes it and retries in Cockpit. Steps are
  *       idempotent, so a retry after a crash is safe.</li>
@@ -89,6 +92,9 @@ public abstract class StepWorker implements ExternalTaskHandler {
       Map<String, Object> variables = run(task, progress -> service.setVariables(task, progress));
       TIMING.debug("{} of {}: step done", task.getActivityId(), task.getProcessInstanceId());
       finish(finished, keeper, () -> service.complete(task, variables));
+    } catch (DecisionRequiredException e) {
+      log.info("{} ({}) waits for a decision: {}", task.getActivityId(), task.getTopicName(), e.errorCode());
+      finish(finished, keeper, () -> service.handleBpmnError(task, e.errorCode(), e.getMessage(), e.variables()));
     } catch (RollbackRequiredException e) {
       log.error("{} ({}) needs a rollback: {}", task.getActivityId(), task.getTopicName(), e.getMessage());
       try {

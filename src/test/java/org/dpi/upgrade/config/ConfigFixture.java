@@ -1,34 +1,57 @@
 package org.dpi.upgrade.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * For process tests outside this package: a real {@code config.migrate} of the test fixture, whose
- * variables let the adjudication guard check {@link #DECISIONS}, a complete set of decisions.
+ * For process tests outside this package: a real {@code config.migrate} of the test fixture, with a
+ * decision recorded for every row of its review, so that the adjudication guard lets the task complete.
  */
 public final class ConfigFixture {
 
-  /** A decision for each of the fixture's 13 manual rows. */
-  public static final String DECISIONS = """
-      app-default.properties | update-if-old-value-takes-priority = take-latest
-      row 1 = keep-old
-      registration-default.properties | update-if-old-value-takes-priority = enter-value: 75
-      app-default.properties | copy-property-if-required-in-lts = skip: removed upstream
-      row 7 = keep-old
-      legacy-default.properties | copy-property-if-required-in-lts = keep-old
-      app-default.properties | update-if-value-needs-change = take-latest
-      registration-default.properties | update-if-value-needs-change = take-latest
-      brandnew-default.properties | update-if-value-needs-change = enter-value: 22
-      """;
+  /** The user the fixture's decisions are recorded for. */
+  public static final String REVIEWER = "fixture-reviewer";
 
   private ConfigFixture() { }
 
-  /** Creates a bare remote with the fixture's two versions under {@code dir} and migrates it as run {@code run}. */
+  /**
+   * Creates a bare remote with the fixture's two versions under {@code dir}, migrates it as run
+   * {@code run} and decides every row of the review ({@link #decisions}). Returns the step's variables.
+   */
   public static Map<String, Object> migrate(Path dir, String run) throws Exception {
     ConfigRemote remote = new ConfigRemote(dir.resolve("remote"));
-    ConfigPlan plan = plan(remote, ConfigRemote.OLD, ConfigRemote.NEW, PropMigratorTest.FIXTURE.resolve("kb").toAbsolutePath().toString());
-    return new ConfigMigration(dir.resolve("work"), null).migrate(plan, run);
+    ConfigMigration migration = new ConfigMigration(dir.resolve("work"), null);
+    Map<String, Object> variables = migration.migrate(plan(remote, ConfigRemote.OLD, ConfigRemote.NEW,
+        PropMigratorTest.FIXTURE.resolve("kb").toAbsolutePath().toString()), run);
+    decideAll(migration, run);
+    return variables;
+  }
+
+  /** Records {@link #decisions} for every row of the run's review. */
+  static void decideAll(ConfigMigration migration, String run) throws Exception {
+    ConfigMigration.Review review = migration.review(run);
+    review.decisions().save(decisions(review.adjudication()), REVIEWER);
+  }
+
+  /**
+   * A decision for each row of the fixture's review: its old value for a.changed.manual, the removed
+   * a.removed.manual and legacy.two and the not-rewritten s.latestspaced; 75 for the registration rows;
+   * 22 for brand.two; skip for '! bang'; the latest value elsewhere.
+   */
+  static Map<String, String[]> decisions(Adjudication adjudication) {
+    Map<String, String[]> decisions = new LinkedHashMap<>();
+    for (Adjudication.Row row : adjudication.rows) {
+      String[] decision = switch (row.key()) {
+        case "a.changed.manual", "a.removed.manual", "legacy.two", "s.latestspaced" -> new String[] {Adjudication.KEEP_OLD, ""};
+        case "reg.keep", "reg.misspelt" -> new String[] {Adjudication.ENTER_VALUE, "75"};
+        case "brand.two" -> new String[] {Adjudication.ENTER_VALUE, "22"};
+        case "! bang" -> new String[] {Adjudication.SKIP, "removed upstream"};
+        default -> new String[] {Adjudication.TAKE_LATEST, ""};
+      };
+      decisions.put(row.id(), decision);
+    }
+    return decisions;
   }
 
   /** The plan's config section for {@code remote}, migrating to branch upgrade-1.2.1.0. */

@@ -51,6 +51,20 @@ final class ConfigRemote {
     }
   }
 
+  /** Commits {@code files} (path to content) on top of {@code branch} and pushes it, as a maintainer of the repository would. */
+  void update(String branch, Map<String, byte[]> files) throws IOException, GitAPIException {
+    Path work = bare.getParent().resolve("update-" + System.nanoTime());
+    try (Git git = Git.cloneRepository().setURI(url).setBranch(branch).setDirectory(work.toFile()).call()) {
+      for (Map.Entry<String, byte[]> f : files.entrySet()) {
+        Files.write(work.resolve(f.getKey()), f.getValue());
+      }
+      git.add().addFilepattern(".").call();
+      git.commit().setMessage("update " + branch).setAuthor("MOSIP", "mosip@example.org")
+          .setCommitter("MOSIP", "mosip@example.org").setSign(false).call();
+      git.push().setRemote("origin").add(branch).call();
+    }
+  }
+
   /** The commit a branch of the remote points at, or null. */
   String head(String branch) throws IOException {
     try (Repository repo = Git.open(bare.toFile()).getRepository()) {

@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.Map;
 import org.camunda.bpm.engine.ProcessEngine;
-import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.BadUserRequestException;
 import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -26,7 +25,7 @@ import org.dpi.upgrade.process.MosipUpgradeDriver;
  * The config step of the MOSIP process on the real diagram and forms, with a plan whose config section
  * points at a bare repository on disk: migrate, review, decisions applied, and the rollback deleting the
  * branch. The instance is moved straight to the config step; the steps before it are other capabilities'.
- * Also the adjudication guard on a diagram of its own, and the rows the form links to.
+ * Also the adjudication guard on a diagram of its own.
  */
 class ConfigStepProcessTest {
 
@@ -103,14 +102,16 @@ class ConfigStepProcessTest {
     assertThat(engine.getTaskService().getIdentityLinksForTask(review.getId())).extracting(l -> l.getGroupId())
         .contains("config-reviewers");
     Map<String, Object> form = engine.getTaskService().getVariables(review.getId());
-    assertThat((String) form.get("adjudicationDecisions")).contains("brandnew-default.properties | update-if-value-needs-change = ?");
-    assertThat((String) form.get("configMigrationSummary")).contains("Rows to adjudicate: 13");
-    engine.getTaskService().complete(review.getId(), Map.of("adjudicationComplete", true,
-        "adjudicationDecisions", ConfigMigrationTest.DECISIONS));
+    assertThat((String) form.get("configMigrationSummary")).contains("Rows to adjudicate: 15");
+    assertThat(form.get("adjudicationPage")).isEqualTo("/config-adjudication/" + instance.getId());
+    assertThatThrownBy(() -> engine.getTaskService().complete(review.getId(), Map.of("adjudicationComplete", true)))
+        .isInstanceOf(BadUserRequestException.class)
+        .hasMessage("0 of 15 rows are decided: decide the other 15 on the adjudication page, then complete the task.");
+    ConfigFixture.decideAll(migration, instance.getId());
+    engine.getTaskService().complete(review.getId(), Map.of("adjudicationComplete", true));
 
     LockedExternalTask apply = lock(instance, "Task_ApplyAdjudication", "config.apply-decisions");
-    engine.getExternalTaskService().complete(apply.getId(), WORKER,
-        migration.applyDecisions(apply.getProcessInstanceId(), (String) apply.getVariables().get("adjudicationDecisions")));
+    engine.getExternalTaskService().complete(apply.getId(), WORKER, migration.applyDecisions(apply.getProcessInstanceId()));
 
     String applied = remote.head("upgrade-1.2.1.0");
     assertThat(remote.commit(applied).getParent(0).name()).isEqualTo(migrated);
@@ -125,8 +126,8 @@ class ConfigStepProcessTest {
     ProcessInstance instance = atConfigStep();
     migrate(instance);
     assertThat(remote.head("upgrade-1.2.1.0")).isNotNull();
-    engine.getTaskService().complete(task(instance).getId(), Map.of("adjudicationComplete", true,
-        "adjudicationDecisions", ConfigMigrationTest.DECISIONS));
+    ConfigFixture.decideAll(migration, instance.getId());
+    engine.getTaskService().complete(task(instance).getId(), Map.of("adjudicationComplete", true));
     LockedExternalTask apply = lock(instance, "Task_ApplyAdjudication", "config.apply-decisions");
     engine.getExternalTaskService().handleBpmnError(apply.getId(), WORKER, "UPGRADE_STEP_FAILED", "push refused");
 
@@ -142,66 +143,31 @@ class ConfigStepProcessTest {
   }
 
   @Test
-  void theGuardRefusesAnIncompleteAdjudicationOnTheServer() throws Exception {
-    Map<String, Object> recorded = ConfigFixture.migrate(dir.resolve("guard"), "guard-run");
+  void theGuardRefusesAnIncompleteAdjudicationOnTheServerAndLetsACancelledTaskGo() throws Exception {
+    Path guardDir = dir.resolve("guard");
+    ConfigRemote guardRemote = new ConfigRemote(guardDir.resolve("remote"));
+    ConfigMigration guardMigration = new ConfigMigration(guardDir.resolve("work"), null);
+    Map<String, Object> recorded = guardMigration.migrate(ConfigFixture.plan(guardRemote, ConfigRemote.OLD, ConfigRemote.NEW,
+        PropMigratorTest.FIXTURE.resolve("kb").toAbsolutePath().toString()), "guard-run");
     ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey("config-adjudication-guard",
         Map.of("configMigration", recorded.get("configMigration")));
     Task task = task(instance);
+    ConfigMigration.Review review = guardMigration.review("guard-run");
+    review.decisions().save(Map.of(review.adjudication().rows.get(2).id(), new String[] {Adjudication.TAKE_LATEST, ""}),
+        "reviewer-1");
 
-    assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of("adjudicationDecisions",
-        recorded.get("adjudicationDecisions")))).isInstanceOf(ProcessEngineException.class)
-        .hasMessageContaining("'Adjudicate the config migration' cannot be completed yet: The adjudication is incomplete:"
-            + " 13 of 13 rows have no decision");
-    assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of()))
-        .hasMessageContaining("13 of 13 rows have no decision");
+    assertThatThrownBy(() -> engine.getTaskService().complete(task.getId(), Map.of("adjudicationComplete", true)))
+        .isInstanceOf(BadUserRequestException.class)
+        .hasMessage("1 of 15 rows are decided: decide the other 14 on the adjudication page, then complete the task.");
     assertThat(task(instance)).isNotNull();
 
-    engine.getTaskService().complete(task.getId(), Map.of("adjudicationDecisions", ConfigMigrationTest.DECISIONS));
+    ConfigFixture.decideAll(guardMigration, "guard-run");
+    engine.getTaskService().complete(task.getId());
     assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(instance.getId()).count()).isZero();
-  }
 
-  @Test
-  void theRowsOfAGroupArePagedForReviewersOnly() throws Exception {
-    ProcessInstance instance = atConfigStep();
-    migrate(instance);
-    var configuration = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
-    String whitelist = configuration.getGeneralResourceWhitelistPattern();
-    configuration.setGeneralResourceWhitelistPattern("[a-zA-Z0-9][a-zA-Z0-9._-]*");
-    var identity = engine.getIdentityService();
-    var reviewer = identity.newUser("test-reviewer");
-    reviewer.setPassword("s3cret-Reviewer");
-    identity.saveUser(reviewer);
-    var outsider = identity.newUser("test-outsider");
-    outsider.setPassword("s3cret-Outsider");
-    identity.saveUser(outsider);
-    if (identity.createGroupQuery().groupId("config-reviewers").count() == 0) {
-      identity.saveGroup(identity.newGroup("config-reviewers"));
-    }
-    identity.createMembership("test-reviewer", "config-reviewers");
-    try {
-      AdjudicationRows rows = new AdjudicationRows(identity, migration);
-      String group = "app-default.properties | update-if-old-value-takes-priority";
-
-      var page = rows.rows(instance.getId(), group, 0, basic("test-reviewer:s3cret-Reviewer"));
-      assertThat(page.getStatusCode().value()).isEqualTo(200);
-      assertThat(page.getBody()).startsWith("Row,Property file name,Key,Old Value,Latest Value")
-          .contains("row 1,app-default.properties,a.changed.manual,old-manual,new-manual,Customisation")
-          .contains("row 4,app-default.properties,a.comma").doesNotContain("row 5");
-      assertThat(rows.rows(instance.getId(), group, 1, basic("test-reviewer:s3cret-Reviewer")).getBody().lines()).hasSize(1);
-      assertThat(rows.rows(instance.getId(), group, 0, basic("test-outsider:s3cret-Outsider")).getStatusCode().value()).isEqualTo(401);
-      assertThat(rows.rows(instance.getId(), "nope", 0, basic("test-reviewer:s3cret-Reviewer")).getBody())
-          .contains("No group 'nope'");
-      // last: a wrong password locks the user for a few seconds
-      assertThat(rows.rows(instance.getId(), group, 0, basic("test-reviewer:wrong")).getStatusCode().value()).isEqualTo(401);
-    } finally {
-      identity.deleteUser("test-reviewer");
-      identity.deleteUser("test-outsider");
-      identity.deleteGroup("config-reviewers");
-      configuration.setGeneralResourceWhitelistPattern(whitelist);
-    }
-  }
-
-  private static String basic(String credentials) {
-    return "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    ProcessInstance undecided = engine.getRuntimeService().startProcessInstanceByKey("config-adjudication-guard",
+        Map.of("configMigration", recorded.get("configMigration").toString().replace("guard-run", "no-such-run")));
+    engine.getRuntimeService().deleteProcessInstance(undecided.getId(), "rolled back");
+    assertThat(engine.getRuntimeService().createProcessInstanceQuery().processInstanceId(undecided.getId()).count()).isZero();
   }
 }

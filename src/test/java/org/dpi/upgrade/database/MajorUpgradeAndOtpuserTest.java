@@ -56,29 +56,32 @@ class MajorUpgradeAndOtpuserTest {
       s.execute("create role kerneluser login");
     }
     Fixture fixture = new Fixture(dir);
-    DatabaseSteps steps = new DatabaseSteps(new DatabaseSettings(old, target, null, null, Fixture.VARIABLES, null, dir.resolve("reports")));
+    DatabaseSteps steps = new DatabaseSteps(new DatabaseSettings(old, target, null, null, Fixture.VARIABLES, null, dir.resolve("reports"), null, null));
+    DatabaseSteps.Window window = new DatabaseSteps.Window("CHG-MOVE", "move-test", null);
     PostgresPlan plan = fixture.plan("restore");
     PostgresPlan wrongVersion = PostgresPlan.of(Map.of("upgradeCsv", "x", "scriptsRoot", "y", "databases", Fixture.DATABASES,
         "majorUpgrade", Map.of("fromVersion", 14, "toVersion", 16), "backup", Map.of("directory", dir.toString()), "onRollbackMismatch", "restore"));
-    assertThat(catchThrowableOfType(IllegalStateException.class, () -> steps.majorUpgrade(wrongVersion)).getMessage())
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> steps.majorUpgrade(wrongVersion, window)).getMessage())
         .isEqualTo("The major upgrade cannot start, nothing was changed:\n- the old server " + old + " runs PostgreSQL 15, the plan says 14");
 
-    String report = steps.majorUpgrade(plan);
+    String report = steps.majorUpgrade(plan, window);
 
-    assertThat(report).startsWith("3 database(s) moved from " + old + " (PostgreSQL 15) to " + target + " (PostgreSQL 16); ");
+    assertThat(report).startsWith("4 database(s) moved from " + old + " (PostgreSQL 15) to " + target + " (PostgreSQL 16); ");
     assertThat(Fixture.count(target, "mosip_kernel", "select count(*) from kernel.uin")).isEqualTo(200);
     assertThat(Fixture.count(target, "mosip_kernel", "select last_value from kernel.uin_seq")).isEqualTo(42);
     assertThat(Fixture.count(target, "mosip_kernel", "select count(*) from pg_extension where extname = 'pgcrypto'")).isEqualTo(1);
     assertThat(Fixture.count(target, "postgres", "select count(*) from pg_roles where rolname = 'kerneluser'")).isEqualTo(1);
     assertThat(Fixture.count(target, "postgres", "select current_setting('server_version_num')::int / 10000")).isEqualTo(16);
-    assertThat(steps.majorUpgrade(plan)).as("a retry replaces the copies").startsWith("3 database(s) moved");
+    assertThat(SchemaSnapshot.take(target, "mosip_ida", Fixture.CHECKSUM_LIMIT).differencesFrom(SchemaSnapshot.take(old, "mosip_ida",
+        Fixture.CHECKSUM_LIMIT))).as("owner, settings, privileges, comments, partial index, rows").isEmpty();
+    assertThat(steps.majorUpgrade(plan, window)).as("a retry replaces the copies").startsWith("4 database(s) moved");
 
-    assertThat(steps.revertMajorUpgrade(plan)).contains("matches the").contains("MOSIP points back to it");
+    assertThat(steps.revertMajorUpgrade(plan, window)).contains("matches the").contains("MOSIP points back to it");
     try (Connection c = old.connect("mosip_audit"); Statement s = c.createStatement()) {
       s.execute("delete from audit.app_audit_log where log_id = 'log-7'");
     }
-    assertThat(catchThrowableOfType(IllegalStateException.class, () -> steps.revertMajorUpgrade(plan)).getMessage())
-        .contains("mosip_audit rows of audit.app_audit_log: 50 before, 49 now");
+    assertThat(catchThrowableOfType(IllegalStateException.class, () -> steps.revertMajorUpgrade(plan, window)).getMessage())
+        .contains("mosip_audit rows of audit.app_audit_log: 50 rows before, 49 rows now");
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.client.ExternalTaskClient;
@@ -112,15 +111,8 @@ class MosipDatabaseStepsProcessTest {
 
   @Test
   void theDatabaseStepsRunOnRealServersAndANoGoRollsThemBackVerified() throws Exception {
-    Fixture.reset(postgres15.server());
-    Fixture fixture = new Fixture(work.resolve("fixture"));
-    Map<String, String> before = new HashMap<>();
-    for (String db : Fixture.DATABASES) {
-      before.put(db, Fixture.schemaDump(postgres15.server(), db));
-    }
-    kubernetes.secrets().inNamespace("postgres").resource(new SecretBuilder().withNewMetadata().withName("db-common-secrets").endMetadata()
-        .addToData("db-dbuser-password", Base64.getEncoder().encodeToString("mosip123".getBytes())).build()).create();
-    deployWithTestPlan(fixture);
+    Fixture fixture = prepared("fixture", "restore");
+    Map<String, String> before = Fixture.schemaDumps(postgres15.server());
     ExternalTaskClient client = startWorkers();
     try {
       ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-DB",
@@ -128,12 +120,15 @@ class MosipDatabaseStepsProcessTest {
 
       runUntil(instance, "Task_ApprovePostgresUpgrade");
       String rehearsal = (String) engine.getRuntimeService().getVariable(instance.getId(), "rehearsalReport");
-      assertThat(rehearsal).startsWith("REHEARSAL PASSED on the scratch server postgres@127.0.0.1:" + scratch16.getPort())
-          .contains("mosip_kernel: back to its snapshot");
+      assertThat(rehearsal).startsWith("REHEARSAL PASSED: every row applied and rolled back, every database back to its snapshot "
+              + "(scratch server postgres@127.0.0.1:" + scratch16.getPort())
+          .contains("Self-check: before the chain ran, each of the 4 scratch copies had zero differences from its original")
+          .endsWith("Complete report: /database-reports/" + instance.getId() + "/rehearsal");
 
       runUntil(instance, "Task_ApproveSchemaUpgrade");
       assertThat((String) engine.getRuntimeService().getVariable(instance.getId(), "backupEvidence"))
-          .contains("mosip_otp: " + work.resolve("fixture/backups/mosip_otp.dump")).contains("pg_restore --list ok");
+          .startsWith("Restore point CHG-DB/attempt-1 (new), taken ")
+          .contains("mosip_otp: " + work.resolve("fixture/backups/CHG-DB/attempt-1/mosip_otp.dump")).contains("pg_restore --list ok");
       assertThat(engine.getRuntimeService().getVariable(instance.getId(), MajorUpgradeService.SERVER_VARIABLE)).isEqualTo("new");
 
       runUntil(instance, "Task_GoNoGo");
@@ -156,9 +151,7 @@ class MosipDatabaseStepsProcessTest {
       assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
           .activityId("End_RolledBack").finished().count()).isEqualTo(1);
       assertThat(Fixture.count(target, "mosip_kernel", "select count(*) from information_schema.columns where column_name = 'lang_code'")).isZero();
-      for (String db : Fixture.DATABASES) {
-        assertThat(Fixture.schemaDump(postgres15.server(), db)).as(db).isEqualTo(before.get(db));
-      }
+      assertThat(Fixture.schemaDumps(postgres15.server())).isEqualTo(before);
       List<HistoricVariableInstance> variables = engine.getHistoryService().createHistoricVariableInstanceQuery()
           .processInstanceId(instance.getId()).list();
       assertThat(variables).extracting(v -> String.valueOf(v.getValue())).noneMatch(v -> v.contains(password) || v.contains(Fixture.DBUSERPWD));
@@ -176,13 +169,8 @@ class MosipDatabaseStepsProcessTest {
    */
   @Test
   void aSchemaUpgradeAbandonedHalfWayIsRolledBackRowByRowBeforeTheRollback() throws Exception {
-    Fixture.reset(postgres15.server());
-    Fixture fixture = new Fixture(work.resolve("abandon-fixture"));
-    Map<String, String> before = new HashMap<>();
-    for (String db : Fixture.DATABASES) {
-      before.put(db, Fixture.schemaDump(postgres15.server(), db));
-    }
-    deployWithTestPlan(fixture);
+    Fixture fixture = prepared("abandon-fixture", "restore");
+    Map<String, String> before = Fixture.schemaDumps(postgres15.server());
     ExternalTaskClient client = startWorkers();
     try {
       ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-DB-ABANDON",
@@ -196,8 +184,9 @@ class MosipDatabaseStepsProcessTest {
       runUntil(instance, "Task_RunSchemaUpgrade");
       var incident = await().atMost(Duration.ofSeconds(120)).until(() -> engine.getRuntimeService().createIncidentQuery()
           .processInstanceId(instance.getId()).singleResult(), i -> i != null);
-      assertThat(incident.getIncidentMessage()).startsWith("upgrade.csv line 3 (mosip_otp 1.2.0.1 -> 1.2.1.0) failed")
-          .doesNotContain(Fixture.DBUSERPWD);
+      assertThat(incident.getIncidentMessage()).startsWith("Decide: fix the script or the database and retry this step")
+          .contains("\nFailed: upgrade of mosip_otp 1.2.0.1 -> 1.2.1.0 (CSV row 3): mosip_otp/sql/1.2.0.1_to_1.2.1.0_upgrade.sql script "
+              + "line 3: role \"otp_app_user\" does not exist").doesNotContain(Fixture.DBUSERPWD);
       assertThat(Fixture.schemaDump(postgres15.server(), "mosip_kernel")).isNotEqualTo(before.get("mosip_kernel"));
 
       // the operator abandons the step (Cockpit: add the variable, retry)
@@ -212,9 +201,7 @@ class MosipDatabaseStepsProcessTest {
           .variableName(StepWorker.FAILED_STEP).singleResult().getValue()).isEqualTo("Task_RunSchemaUpgrade");
       assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(instance.getId())
           .activityId("Undo_RunSchemaUpgrade").count()).as("the failed step never completed: no compensation").isZero();
-      for (String db : Fixture.DATABASES) {
-        assertThat(Fixture.schemaDump(postgres15.server(), db)).as(db).isEqualTo(before.get(db));
-      }
+      assertThat(Fixture.schemaDumps(postgres15.server())).isEqualTo(before);
     } finally {
       client.stop();
     }
@@ -231,14 +218,133 @@ class MosipDatabaseStepsProcessTest {
     return client;
   }
 
-  private void deployWithTestPlan(Fixture fixture) throws IOException {
+  /**
+   * The issue's cancelled-instance case, through the process and Tasklist's data: instance A fails
+   * half-way through the schema upgrade and is cancelled; instance B of the same change keeps A's
+   * restore point and takes the DBA to a decision (form with the question first and a link to the
+   * complete report, served to dba only); after the restore the upgrade runs, and a no-go with a
+   * lossy vendor rollback (plan ask-dba) takes the DBA to the second decision before the rollback ends.
+   */
+  @Test
+  void aNewInstanceAfterACancelledOneKeepsTheRestorePointAndTheDbaDecidesInTasklist() throws Exception {
+    Fixture fixture = prepared("again-fixture", "ask-dba");
+    Map<String, String> before = Fixture.schemaDumps(postgres15.server());
+    users();
+    Path otp = fixture.script("mosip_otp/sql/1.2.0.1_to_1.2.1.0_upgrade.sql");
+    String otpScript = Files.readString(otp);
+    ExternalTaskClient client = startWorkers();
+    try {
+      ProcessInstance first = start("CHG-DB-AGAIN");
+      runUntil(first, "Task_ApproveSchemaUpgrade");
+      Files.writeString(otp, "\\c mosip_otp\n\nSELECT 1/0;\n");
+      runUntil(first, "Task_RunSchemaUpgrade");
+      await().atMost(Duration.ofSeconds(120)).until(() -> engine.getRuntimeService().createIncidentQuery()
+          .processInstanceId(first.getId()).count() == 1);
+      engine.getRuntimeService().deleteProcessInstance(first.getId(), "cancelled by the operator");
+      Path attempt = work.resolve("again-fixture/backups/CHG-DB-AGAIN/attempt-1");
+      Map<Path, String> files = DatabaseStepsTest.checksums(attempt);
+
+      ProcessInstance second = start("CHG-DB-AGAIN");
+      runUntil(second, "Task_DecideRestorePoint");
+
+      Task task = engine.getTaskService().createTaskQuery().processInstanceId(second.getId()).initializeFormKeys().singleResult();
+      assertThat(task.getCamundaFormRef().getKey()).isEqualTo("dba-decide-restore-point");
+      assertThat(engine.getTaskService().getIdentityLinksForTask(task.getId())).singleElement()
+          .satisfies(link -> assertThat(link.getGroupId()).isEqualTo("dba"));
+      String form = new String(engine.getFormService().getDeployedTaskForm(task.getId()).readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(form).contains("[complete report]({{restorePointReportLink}})").contains("\"key\": \"restorePointDecisionRequest\"")
+          .contains("\"value\": \"restore\"").contains("\"value\": \"new-restore-point\"").contains("\"value\": \"reject\"");
+      String request = (String) engine.getTaskService().getVariable(task.getId(), "restorePointDecisionRequest");
+      String link = "/database-reports/" + second.getId() + "/restore-point-decision";
+      assertThat(request).startsWith("Decide: the databases are not as the last good restore point of change CHG-DB-AGAIN left them")
+          .contains("Rows of upgrade.csv in effect according to the journal: mosip_kernel 1.2.0.1 -> 1.2.0.2, 1.2.0.2 -> 1.3.0")
+          .endsWith("Complete report: " + link);
+      assertThat(get(link, "test-dba", PASSWORD)).satisfies(r -> assertThat(r.statusCode()).isEqualTo(200))
+          .satisfies(r -> assertThat(r.body()).startsWith(request.substring(0, request.indexOf("\nComplete report"))).contains("Every difference:"));
+      assertThat(get(link, "test-operator", PASSWORD).statusCode()).isEqualTo(401);
+      assertThat(get(link, "test-dba", "wrong").statusCode()).isEqualTo(401);
+      assertThat(get("/database-reports/" + second.getId() + "/..%2F..%2Fetc%2Fpasswd", "test-dba", PASSWORD).statusCode()).isIn(400, 404);
+      assertThat(attempt.resolveSibling("attempt-2")).doesNotExist();
+      assertThat(DatabaseStepsTest.checksums(attempt)).isEqualTo(files);
+
+      complete(second, "Task_DecideRestorePoint", Map.of("restorePointDecision", "restore"));
+      Files.writeString(otp, otpScript);
+      Files.writeString(fixture.script("mosip_kernel/sql/1.2.0.2_to_1.3.0_rollback.sql"), "\\c mosip_kernel\n\nDROP TABLE kernel.key_alias;\n");
+      runUntil(second, "Task_GoNoGo");
+      assertThat(engine.getRuntimeService().getVariable(second.getId(), "restorePoint")).isEqualTo("CHG-DB-AGAIN/attempt-1");
+      assertThat((String) engine.getRuntimeService().getVariable(second.getId(), "backupEvidence"))
+          .startsWith("Restore point CHG-DB-AGAIN/attempt-1 (restored by the DBA's decision)");
+      assertThat((String) engine.getRuntimeService().getVariable(second.getId(), "schemaUpgradeReport")).startsWith("5 row(s): {applied=5}");
+      assertThat((String) engine.getRuntimeService().getVariable(second.getId(), "schemaReport")).startsWith("Schema valid");
+
+      complete(second, "Task_GoNoGo", Map.of("goNoGo", "no-go", "goNoGoReason", "rehearsed rollback"));
+      runUntil(second, "Task_DecideDatabaseRollback");
+      assertThat((String) engine.getRuntimeService().getVariable(second.getId(), "schemaRollbackReport")).startsWith(
+          "1 database(s) differ from the restore point CHG-DB-AGAIN/attempt-1 after the rollback scripts: mosip_kernel. The plan says ask-dba");
+      Task decide = engine.getTaskService().createTaskQuery().processInstanceId(second.getId()).initializeFormKeys().singleResult();
+      assertThat(decide.getCamundaFormRef().getKey()).isEqualTo("dba-decide-database-rollback");
+      assertThat((String) engine.getTaskService().getVariable(decide.getId(), "databaseDecisionRequest"))
+          .startsWith("Decide: 1 database(s) differ from the pre-upgrade restore point CHG-DB-AGAIN/attempt-1 after the rollback.")
+          .contains("- missing: table kernel.key_alias").endsWith("Complete report: /database-reports/" + second.getId() + "/database-decision");
+      complete(second, "Task_DecideDatabaseRollback", Map.of("databaseDecision", "restore"));
+      runUntil(second, null);
+
+      assertThat(engine.getHistoryService().createHistoricActivityInstanceQuery().processInstanceId(second.getId())
+          .activityId("End_RolledBack").finished().count()).isEqualTo(1);
+      assertThat(Fixture.schemaDumps(postgres15.server())).isEqualTo(before);
+      assertThat(Fixture.journal(postgres15.server(), Journal::applied)).isEmpty();
+    } finally {
+      client.stop();
+    }
+  }
+
+  static final String PASSWORD = "Report-Reader-1!";
+
+  private void users() {
+    var identity = engine.getIdentityService();
+    for (String[] user : new String[][] {{"test-dba", "dba"}, {"test-operator", "operators"}}) {
+      if (identity.createUserQuery().userId(user[0]).count() == 0) {
+        var u = identity.newUser(user[0]);
+        u.setPassword(PASSWORD);
+        identity.saveUser(u);
+        identity.createMembership(user[0], user[1]);
+      }
+    }
+  }
+
+  private java.net.http.HttpResponse<String> get(String path, String user, String password) throws Exception {
+    return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:" + port + path))
+        .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private ProcessInstance start(String ticket) {
+    ProcessInstance instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, ticket,
+        Map.of("environment", "staging", "changeTicket", ticket, "maintenanceWindow", "Sat 22:00-06:00 UTC"));
+    runUntil(instance, "Task_ApprovePostgresUpgrade");
+    complete(instance, "Task_ApprovePostgresUpgrade", Map.of("postgresUpgradeDecision", "stay-on-15"));
+    return instance;
+  }
+
+  /** The 1.2.0.1 databases, a copy of the fixture, the otpuser Secret, and the MOSIP process deployed with a plan for them. */
+  private Fixture prepared(String directory, String onRollbackMismatch) throws Exception {
+    Fixture.reset(postgres15.server());
+    Fixture fixture = new Fixture(work.resolve(directory));
+    kubernetes.secrets().inNamespace("postgres").resource(new SecretBuilder().withNewMetadata().withName("db-common-secrets").endMetadata()
+        .addToData("db-dbuser-password", Base64.getEncoder().encodeToString("mosip123".getBytes())).build()).createOr(r -> r.update());
+    deployWithTestPlan(fixture, onRollbackMismatch);
+    return fixture;
+  }
+
+  private void deployWithTestPlan(Fixture fixture, String onRollbackMismatch) throws IOException {
     ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
     ObjectNode plan = (ObjectNode) yaml.readTree(Path.of("processes/mosip/mosip-1.2.0.1-to-1.2.1.0.plan.yaml").toFile());
     ObjectNode postgres = (ObjectNode) plan.get("postgres");
     postgres.put("upgradeCsv", fixture.csv().toString());
     postgres.put("scriptsRoot", fixture.scripts().toString());
     postgres.putPOJO("databases", Fixture.DATABASES);
-    ((ObjectNode) postgres.get("backup")).put("directory", work.resolve("fixture/backups").toString());
+    ((ObjectNode) postgres.get("backup")).put("directory", fixture.root.resolve("backups").toString());
+    postgres.put("onRollbackMismatch", onRollbackMismatch);
     MosipUpgradeDriver.deployment(engine, "database-process-test", yaml.writeValueAsBytes(plan)).deploy();
   }
 
@@ -254,8 +360,8 @@ class MosipDatabaseStepsProcessTest {
         return;
       }
       if (!DATABASE_TOPIC_ACTIVITIES.contains(activity)) {
-        Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
-        if (task != null) {
+        boolean userTask = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).count() > 0;
+        if (userTask) {
           complete(instance, activity, ANSWERS.getOrDefault(activity, Map.of()));
         } else {
           completeByHand(instance);
@@ -273,8 +379,7 @@ class MosipDatabaseStepsProcessTest {
   static final Map<String, Map<String, Object>> ANSWERS = MosipUpgradeDriver.happyAnswers();
 
   private void complete(ProcessInstance instance, String activity, Map<String, Object> variables) {
-    Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).taskDefinitionKey(activity).singleResult();
-    engine.getTaskService().complete(task.getId(), variables);
+    MosipUpgradeDriver.completeUserTask(engine, instance.getId(), activity, variables);
   }
 
   private void completeByHand(ProcessInstance instance) {
@@ -289,9 +394,9 @@ class MosipDatabaseStepsProcessTest {
   private String waitState(ProcessInstance instance) {
     List<Incident> incidents = engine.getRuntimeService().createIncidentQuery().processInstanceId(instance.getId()).list();
     assertThat(incidents).as("incidents").extracting(Incident::getIncidentMessage).isEmpty();
-    Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).singleResult();
-    if (task != null) {
-      return task.getTaskDefinitionKey();
+    List<Task> tasks = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).list();
+    if (!tasks.isEmpty()) {
+      return tasks.get(0).getTaskDefinitionKey();
     }
     var external = engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(instance.getId()).list();
     return external.isEmpty() ? null : external.get(0).getActivityId();

@@ -19,8 +19,9 @@ class UpgradeCsvTest {
     Fixture fixture = new Fixture(dir);
     UpgradeCsv csv = UpgradeCsv.load(fixture.csv(), fixture.scripts(), Fixture.DATABASES);
     assertThat(csv.rows()).extracting(UpgradeCsv.Row::key).containsExactly("mosip_kernel 1.2.0.1 -> 1.2.0.2",
-        "mosip_kernel 1.2.0.2 -> 1.3.0", "mosip_otp 1.2.0.1 -> 1.2.1.0", "mosip_audit 1.2.0.1 -> 1.2.1.0");
-    assertThat(csv.databases()).containsExactly("mosip_kernel", "mosip_otp", "mosip_audit");
+        "mosip_kernel 1.2.0.2 -> 1.3.0", "mosip_otp 1.2.0.1 -> 1.2.1.0", "mosip_audit 1.2.0.1 -> 1.2.1.0", "mosip_ida 1.2.0.1 -> 1.2.1.0");
+    assertThat(csv.databases()).containsExactly("mosip_kernel", "mosip_otp", "mosip_audit", "mosip_ida");
+    assertThat(UpgradeCsv.load(fixture.defectsCsv(), fixture.scripts(), Fixture.DEFECT_DATABASES).rows()).hasSize(9);
   }
 
   @Test
@@ -34,28 +35,29 @@ class UpgradeCsvTest {
         "mosip_kernel,1.2.0.1,1.2.0.2,upgrade",
         "mosip_otp,1.2.0.1,1.2.1.0,upgrade",
         "mosip_audit,1.2.0.1,1.2.1.0,migrate",
-        "mosip_pms,1.2.0.1,1.2.1.0,upgrade",
+        "mosip_hotlist,1.2.0.1,1.2.1.0,upgrade",
         "mosip_kernel,1.3.0,1.2.0.2,rollback",
         "Mosip-Ida,,1.2.1.0,upgrade",
         ""));
     InvalidUpgradeCsvException e = catchThrowableOfType(InvalidUpgradeCsvException.class,
         () -> UpgradeCsv.load(fixture.csv(), fixture.scripts(), Fixture.DATABASES));
     assertThat(e.problems()).containsExactlyInAnyOrder(
-        "line 2: expected db_name,from_version,to_version,action, got 3 field(s): mosip_kernel,1.2.0.2,1.3.0",
-        "line 6: unknown action 'migrate' (upgrade or rollback)",
-        "line 9: database name 'Mosip-Ida' is not a lower-case identifier",
-        "line 9: versions '' and '1.2.1.0' must be non-empty (letters, digits, '.', '_', '-')",
-        "line 3: script missing: mosip_kernel/sql/1.2.0.3_to_1.3.0_upgrade.sql",
-        "line 3: rollback script missing (needed to undo it): mosip_kernel/sql/1.2.0.3_to_1.3.0_rollback.sql",
-        "line 5: rollback script missing (needed to undo it): mosip_otp/sql/1.2.0.1_to_1.2.1.0_rollback.sql",
-        "line 7: script missing: mosip_pms/sql/1.2.0.1_to_1.2.1.0_upgrade.sql",
-        "line 7: rollback script missing (needed to undo it): mosip_pms/sql/1.2.0.1_to_1.2.1.0_rollback.sql",
-        "line 8: script missing: mosip_kernel/sql/1.3.0_to_1.2.0.2_rollback.sql",
-        "line 3: gap in the chain of mosip_kernel: line 1 ends at 1.2.0.2 but this row starts at 1.2.0.3",
-        "line 4: duplicate row mosip_kernel 1.2.0.1 -> 1.2.0.2 upgrade",
-        "line 8: mosip_kernel mixes upgrade and rollback rows (line 3)",
-        "database mosip_pms is not in the plan's postgres.databases, so it has no backup");
-    assertThat(e.getMessage()).startsWith("14 problem(s) in " + fixture.csv() + ", nothing was executed:");
+        "CSV row 2: expected 4 fields (db_name,from_version,to_version,action), found 3",
+        "CSV row 6, column 4 (action): neither upgrade nor rollback",
+        "CSV row 9, column 1 (db_name): not a lower-case identifier",
+        "CSV row 9, column 2 (from_version): empty or not a version (letters, digits, '.', '_', '-')",
+        "CSV row 3: script missing: mosip_kernel/sql/1.2.0.3_to_1.3.0_upgrade.sql",
+        "CSV row 3: rollback script missing (needed to undo it): mosip_kernel/sql/1.2.0.3_to_1.3.0_rollback.sql",
+        "CSV row 5: rollback script missing (needed to undo it): mosip_otp/sql/1.2.0.1_to_1.2.1.0_rollback.sql",
+        "CSV row 7: script missing: mosip_hotlist/sql/1.2.0.1_to_1.2.1.0_upgrade.sql",
+        "CSV row 7: rollback script missing (needed to undo it): mosip_hotlist/sql/1.2.0.1_to_1.2.1.0_rollback.sql",
+        "CSV row 8: script missing: mosip_kernel/sql/1.3.0_to_1.2.0.2_rollback.sql",
+        "CSV row 3, column 2 (from_version): not the to_version of CSV row 1, the previous row of the same database: the chain has a gap",
+        "CSV row 4: duplicate of CSV row 1",
+        "CSV row 8: mixes upgrade and rollback rows of one database (CSV row 3)",
+        "CSV row 7, column 1 (db_name): not among the plan's postgres.databases, so it has no backup");
+    assertThat(e.getMessage()).startsWith("14 problem(s) in " + fixture.csv() + ", nothing was executed:")
+        .doesNotContain("Mosip-Ida").doesNotContain("migrate").doesNotContain("mosip_kernel,1.2.0.2");
   }
 
   @Test
@@ -76,6 +78,7 @@ class UpgradeCsvTest {
     Files.writeString(fixture.csv(), "mosip_kernel,1.2.0.1,1.2.0.2,rollback\nmosip_kernel,1.2.0.2,1.3.0,rollback\n");
     assertThat(catchThrowableOfType(InvalidUpgradeCsvException.class,
         () -> UpgradeCsv.load(fixture.csv(), fixture.scripts(), Fixture.DATABASES)).problems())
-        .containsExactly("line 2: gap in the rollback chain of mosip_kernel: line 1 goes back to 1.2.0.1 but this row rolls back from 1.3.0");
+        .containsExactly("CSV row 2, column 3 (to_version): not the from_version of CSV row 1, the previous rollback row of the same "
+            + "database: the chain has a gap");
   }
 }

@@ -59,7 +59,7 @@ class ObjectstoreWorkersTest {
     registry.add("orchestrator.objectstore.target.endpoint", fresh::endpoint);
     registry.add("orchestrator.objectstore.target.access-key", () -> "target-key");
     registry.add("orchestrator.objectstore.target.secret-key", () -> TARGET_SECRET);
-    registry.add("orchestrator.objectstore.manifest-directory", () -> DIR.resolve("manifests").toString());
+    registry.add("orchestrator.objectstore.state-directory", () -> DIR.resolve("state").toString());
   }
 
   @Autowired ProcessEngine engine;
@@ -95,11 +95,11 @@ class ObjectstoreWorkersTest {
 
     var runtime = engine.getRuntimeService();
     assertThat(runtime.getVariable(instance.getId(), "objectstoreObjectsCopied")).isEqualTo(20L);
-    assertThat(runtime.getVariable(instance.getId(), "objectstoreMismatches")).isEqualTo(0L);
+    assertThat(runtime.getVariable(instance.getId(), "objectstoreObjectsFailed")).isEqualTo(0L);
     assertThat(runtime.getVariable(instance.getId(), "objectstoreObjectsDone")).isEqualTo(20L);
     assertThat(runtime.getVariable(instance.getId(), "objectstoreObjectsTotal")).isEqualTo(20L);
     assertThat((String) runtime.getVariable(instance.getId(), "objectstoreMigration"))
-        .startsWith("pre-copy of 1 bucket(s) [packets]: 20 objects").contains("20 copied", "0 mismatches");
+        .startsWith("pre-copy of 1 bucket(s) [packets]: 20 objects").contains("20 copied", "0 failed");
     assertThat(runtime.getVariable(instance.getId(), "objectstoreDifferences")).isEqualTo(0L);
     assertThat(engine.getHistoryService().createHistoricDetailQuery().processInstanceId(instance.getId())
         .variableUpdates().list()).as("progress published while copying, then the final figures")
@@ -123,6 +123,26 @@ class ObjectstoreWorkersTest {
     assertThat(incident.getActivityId()).isEqualTo("Task_VerifyObjects");
     assertThat(incident.getIncidentMessage()).startsWith(
         "1 difference(s) between the old and the new MinIO: photos/stray.jpg: only on the target. Run the delta again");
+  }
+
+  @Test
+  void anObjectTheTargetRefusesBecomesAnIncidentNamingItAfterTheOthersAreCopied() throws Exception {
+    MinioClient src = old.client();
+    src.makeBucket(MakeBucketArgs.builder().bucket("letters").build());
+    for (int i = 0; i < 5; i++) {
+      byte[] body = ("letter " + i).getBytes();
+      src.putObject(PutObjectArgs.builder().bucket("letters").object("l" + i)
+          .stream(new ByteArrayInputStream(body), body.length, -1).build());
+    }
+    ObjectMigratorTest.presignedPut(src, "letters", "refused", new byte[3], Map.of("x-amz-meta-note", "\"a  b\""));
+    ProcessInstance instance = start("{\"buckets\": [\"letters\"], \"deleteRemoved\": false}");
+    Incident incident = await().atMost(Duration.ofSeconds(60)).until(() -> engine.getRuntimeService()
+        .createIncidentQuery().processInstanceId(instance.getId()).singleResult(), i -> i != null);
+    assertThat(incident.getActivityId()).isEqualTo("Task_PrecopyObjects");
+    assertThat(incident.getIncidentMessage()).startsWith("1 of 6 object(s) could not be copied; all others are on the"
+        + " target").contains("letters/refused: writing it to the target object store " + fresh.endpoint()
+        + " failed: SignatureDoesNotMatch");
+    assertThat(ObjectMigratorTest.exists(fresh.client(), "letters", "l4")).isTrue();
   }
 
   @Test

@@ -55,6 +55,7 @@ class PlanReaderTest {
               - {name: kernel, namespace: kernel, chart: mosip/kernel, version: 1.3.0}
               - {name: kernel, namespace: kernel, chart: mosip/kernel}
         postgres: {upgradeCsv: /x.csv, scriptsRoot: /s, databases: [a], backup: {directory: /b}, onRollbackMismatch: hope}
+        gates: {dueAfter: 4h, remindAfter: PT2H, escalateAfter: PT4H, schemaUpgradeApprovers: 0}
         """;
     assertThatThrownBy(() -> PlanReader.read(in(yaml), "test.yaml", Map.of()))
         .isInstanceOf(InvalidPlanException.class)
@@ -64,7 +65,9 @@ class PlanReaderTest {
             "section 'config' is missing", "section 'kubernetes.backup' is missing", "section 'objectstore' is missing",
             "'helm.deploy.modules[1].version' is missing", "module 'kernel' is listed twice in helm.deploy.modules",
             "release 'kernel' is both deployed and skipped",
-            "'postgres.onRollbackMismatch' must be 'restore' or 'ask-dba', not 'hope'"));
+            "'postgres.onRollbackMismatch' must be 'restore' or 'ask-dba', not 'hope'",
+            "'gates.dueAfter' must be an ISO-8601 duration such as PT4H, not '4h'",
+            "'gates.schemaUpgradeApprovers' must be a whole number of at least 1"));
   }
 
   @Test

@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
@@ -19,6 +21,7 @@ import org.camunda.bpm.engine.externaltask.LockedExternalTask;
 import org.camunda.bpm.engine.repository.DeploymentBuilder;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
 import org.camunda.bpm.engine.task.Task;
+import org.camunda.spin.plugin.variable.SpinValues;
 import org.dpi.upgrade.config.ConfigFixture;
 
 /**
@@ -49,8 +52,9 @@ public final class MosipUpgradeDriver {
     a.put("Task_DrainActiveMq", Map.of("activeMqQueues", "cleared"));
     a.put("Task_ApproveSchemaUpgrade", Map.of("schemaUpgradeDecision", "approve"));
     a.put("Task_ConfirmOtpuserPassword", Map.of("otpuserPasswordConfirmed", true));
-    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true, "adjudicationDecisions", ConfigFixture.DECISIONS));
-    a.put("Task_ReviewNonPropertiesFiles", Map.of());
+    a.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true));
+    a.put("Task_ReviewNonPropertiesFiles", Map.of("nonPropertiesReviewed",
+        SpinValues.jsonValue("[\"json\",\"mvel\",\"jsonld\",\"xsd\",\"toml\",\"xml\"]").create()));
     a.put("Task_AddPmpRevampHost", Map.of("pmpRevampHostAdded", true, "pmpRevampHost", "pmp-revamp.sandbox.example.org"));
     a.put("Task_ConfirmSkippedReleases", Map.of("skippedReleasesConfirmed", true));
     a.put("Task_PostUpgradeChecks", Map.of("checksResult", "passed"));
@@ -62,6 +66,8 @@ public final class MosipUpgradeDriver {
 
   final ProcessEngine engine;
   final Map<String, Map<String, Object>> answers = happyAnswers();
+  /** Variables external tasks complete with, beside {@link #resultOf}'s (what a real worker would record). */
+  final Map<String, Map<String, Object>> results = new HashMap<>();
   /** Wait states in the order they were reached. */
   final List<String> visited = new ArrayList<>();
   /** External tasks that answer with a BPMN error instead of completing. */
@@ -97,6 +103,11 @@ public final class MosipUpgradeDriver {
     return this;
   }
 
+  MosipUpgradeDriver result(String activity, Map<String, Object> variables) {
+    results.put(activity, variables);
+    return this;
+  }
+
   MosipUpgradeDriver failAt(String activity) {
     failAt = activity;
     return this;
@@ -123,24 +134,29 @@ public final class MosipUpgradeDriver {
     runUntil(null);
   }
 
-  /** The one activity the instance waits at; the process never waits at two places at once. */
+  /**
+   * The one activity the instance waits at; the process never waits at two places at once (the
+   * instances of a multi-instance approval are one wait state).
+   */
   String currentWaitState() {
     List<Task> tasks = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId()).list();
     List<ExternalTask> external = engine.getExternalTaskService().createExternalTaskQuery()
         .processInstanceId(instance.getId()).list();
-    assertThat(tasks.size() + external.size())
-        .as("wait states of the instance: tasks %s, external tasks %s", tasks, external).isEqualTo(1);
-    return tasks.isEmpty() ? external.get(0).getActivityId() : tasks.get(0).getTaskDefinitionKey();
+    Set<String> activities = new HashSet<>();
+    tasks.forEach(t -> activities.add(t.getTaskDefinitionKey()));
+    external.forEach(t -> activities.add(t.getActivityId()));
+    assertThat(activities).as("wait states of the instance: tasks %s, external tasks %s", tasks, external).hasSize(1);
+    return activities.iterator().next();
   }
 
   void step(String activity) {
     visited.add(activity);
     Task task = engine.getTaskService().createTaskQuery().processInstanceId(instance.getId())
-        .taskDefinitionKey(activity).singleResult();
+        .taskDefinitionKey(activity).list().stream().findFirst().orElse(null);
     if (task != null) {
       Map<String, Object> variables = answers.get(activity);
       assertThat(variables).as("answers for user task %s", activity).isNotNull();
-      engine.getTaskService().complete(task.getId(), variables);
+      completeUserTask(engine, instance.getId(), activity, variables);
       return;
     }
     LockedExternalTask locked = lock(activity);
@@ -148,7 +164,37 @@ public final class MosipUpgradeDriver {
       engine.getExternalTaskService().handleBpmnError(locked.getId(), WORKER, "UPGRADE_STEP_FAILED",
           activity + " failed beyond repair");
     } else {
-      engine.getExternalTaskService().complete(locked.getId(), WORKER, resultOf(activity));
+      engine.getExternalTaskService().complete(locked.getId(), WORKER, results.getOrDefault(activity, resultOf(activity)));
+    }
+  }
+
+  /**
+   * Completes the user task waiting at {@code activity} with {@code answers}, sent with the task's own
+   * completion (the gate's input mapping keeps them task-local); each open instance of a
+   * multi-instance approval in turn, until the gate is decided. The one place tests answer user tasks.
+   */
+  public static void completeUserTask(ProcessEngine engine, String processInstanceId, String activity,
+      Map<String, Object> answers) {
+    completeUserTask(engine, processInstanceId, activity, answers, List.of());
+  }
+
+  /**
+   * As {@link #completeUserTask(ProcessEngine, String, String, Map)}, each instance answered by the
+   * next of {@code people} (the last one again when they run out), who claims it first; with no
+   * people, without an authenticated user.
+   */
+  public static void completeUserTask(ProcessEngine engine, String processInstanceId, String activity,
+      Map<String, Object> answers, List<String> people) {
+    List<Task> open;
+    int turn = 0;
+    while (!(open = engine.getTaskService().createTaskQuery().processInstanceId(processInstanceId)
+        .taskDefinitionKey(activity).list()).isEmpty()) {
+      if (!people.isEmpty()) {
+        String person = people.get(Math.min(turn++, people.size() - 1));
+        engine.getIdentityService().setAuthenticatedUserId(person);
+        engine.getTaskService().claim(open.get(0).getId(), person);
+      }
+      engine.getTaskService().complete(open.get(0).getId(), answers);
     }
   }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.spin.plugin.variable.value.JsonValue;
@@ -32,31 +33,28 @@ final class RestUpgradeDriver {
    */
   static final Map<String, List<String>> USERS_OF_GROUP = Map.of("operators", List.of("demo-operator"),
       "dba", List.of("demo-dba", "demo-dba2"), "config-reviewers", List.of("demo-reviewer"), "managers", List.of("demo-manager"));
-  /** A decision for each group of rows the sandbox's config migration leaves to the reviewer. */
-  static final String SANDBOX_DECISIONS = """
-      application-default.properties | update-if-old-value-takes-priority = keep-old
-      application-default.properties | copy-property-if-required-in-lts = keep-old
-      application-default.properties | update-if-value-needs-change = take-latest
-      kernel-default.properties | update-if-old-value-takes-priority = take-latest
-      kernel-default.properties | copy-property-if-required-in-lts = skip: replaced by the sync job of 1.2.1.0
-      kernel-default.properties | update-if-value-needs-change = take-latest
-      registration-processor-default.properties | update-if-old-value-takes-priority = enter-value: 4
-      registration-processor-default.properties | update-if-value-needs-change = take-latest
-      esignet-default.properties | update-if-value-needs-change = enter-value: esignet.sandbox.example.org
-      """;
+  /**
+   * The sandbox reviewer's decision for the adjudication rows of a file and action ({@code file|action}):
+   * decision and its value or reason. Other rows: take the latest value where allowed, else accept with a reason.
+   */
+  static final Map<String, List<String>> SANDBOX_DECISIONS = Map.of(
+      "application-default.properties|update-if-old-value-takes-priority", List.of("keep-old", ""),
+      "application-default.properties|copy-property-if-required-in-lts", List.of("keep-old", ""),
+      "kernel-default.properties|copy-property-if-required-in-lts", List.of("skip", "replaced by the sync job of 1.2.1.0"),
+      "registration-processor-default.properties|update-if-old-value-takes-priority", List.of("enter-value", "4"),
+      "esignet-default.properties|update-if-value-needs-change", List.of("enter-value", "esignet.sandbox.example.org"));
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String url;
   private final Map<String, String> passwords;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-  /** Answers per user task (the happy path's, with the sandbox's adjudication decisions). */
+  /** Answers per user task (the happy path's). */
   final Map<String, Map<String, Object>> answers = new HashMap<>(MosipUpgradeDriver.happyAnswers());
 
   RestUpgradeDriver(String url, Map<String, String> passwords) {
     this.url = url;
     this.passwords = passwords;
-    answers.put("Task_AdjudicateConfig", Map.of("adjudicationComplete", true, "adjudicationDecisions", SANDBOX_DECISIONS));
   }
 
   RestUpgradeDriver answer(String task, Map<String, Object> variables) {
@@ -103,6 +101,9 @@ final class RestUpgradeDriver {
         return passed;
       }
       if (!tasks.isEmpty()) {
+        if (at.equals("Task_AdjudicateConfig")) {
+          decideAdjudication(instance);
+        }
         complete(tasks.get(0), answers.get(at));
       } else {
         Thread.sleep(200);
@@ -174,6 +175,39 @@ final class RestUpgradeDriver {
     call(user, "POST", "/task/" + task.path("id").asText() + "/submit-form", body);
   }
 
+  /**
+   * Decides every row of the instance's config adjudication on the adjudication table's API, as
+   * demo-reviewer (the page's calls: one per decision, for all its rows): {@link #SANDBOX_DECISIONS}.
+   */
+  void decideAdjudication(String instance) throws Exception {
+    String run = "/config-adjudication/" + instance;
+    Map<List<String>, List<String>> rowsByDecision = new LinkedHashMap<>();
+    for (JsonNode row : page("GET", run + "/rows", null).path("rows")) {
+      List<String> allowed = new ArrayList<>();
+      row.path("allowed").forEach(a -> allowed.add(a.asText()));
+      List<String> decision = SANDBOX_DECISIONS.getOrDefault(row.path("file").asText() + "|" + row.path("action").asText(),
+          List.of("take-latest", ""));
+      if (!allowed.contains(decision.get(0))) {
+        decision = allowed.contains("take-latest") ? List.of("take-latest", "") : List.of(allowed.get(0), "reviewed in the sandbox");
+      }
+      rowsByDecision.computeIfAbsent(decision, d -> new ArrayList<>()).add(row.path("id").asText());
+    }
+    for (Map.Entry<List<String>, List<String>> decided : rowsByDecision.entrySet()) {
+      ObjectNode body = JSON.createObjectNode().put("decision", decided.getKey().get(0)).put("text", decided.getKey().get(1));
+      decided.getValue().forEach(body.putArray("rows")::add);
+      page("POST", run + "/decisions", body);
+    }
+    JsonNode after = page("GET", run + "/rows", null);
+    if (after.path("decided").asInt() != after.path("rows").size()) {
+      throw new AssertionError("adjudication rows left undecided: " + after.path("decided") + " of " + after.path("rows").size());
+    }
+  }
+
+  /** A call to the adjudication page's API as demo-reviewer, as the page makes it. */
+  private JsonNode page(String method, String path, JsonNode body) throws Exception {
+    return send("demo-reviewer", method, url + path, body, Map.of("X-Adjudication-Request", "1"));
+  }
+
   /** The demo user who answers {@code task}: of its candidate group, the first who has not answered this gate of this instance. */
   String userFor(JsonNode task) throws Exception {
     List<String> answered = new ArrayList<>();
@@ -242,19 +276,24 @@ final class RestUpgradeDriver {
     return ids;
   }
 
+  /** A call of the engine's REST API as {@code user}. */
   JsonNode call(String user, String method, String path, JsonNode body) throws Exception {
+    return send(user, method, url + "/engine-rest" + path, body, Map.of());
+  }
+
+  private JsonNode send(String user, String method, String uri, JsonNode body, Map<String, String> headers) throws Exception {
     String password = passwords.get(user);
     if (password == null) {
       throw new IllegalStateException("no password for " + user);
     }
-    HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/engine-rest" + path)).timeout(Duration.ofSeconds(60))
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(60))
         .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)))
         .header("Content-Type", "application/json")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.toString()));
+    headers.forEach(request::header);
+    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
-      throw new AssertionError(user + " " + method + " " + path + ": HTTP " + response.statusCode() + " " + response.body());
+      throw new AssertionError(user + " " + method + " " + uri + ": HTTP " + response.statusCode() + " " + response.body());
     }
     return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
   }

@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Camunda's REST API answers long-polling fetches with one handler per JVM (a static field of
  * {@link FetchAndLockContextListener}), started with the first application context and shut down
  * for good when any context closes: a later test whose workers long-poll would wait forever. Clearing
- * the field before this test's context starts and after it closed gives each context a running one.
+ * the field before this test's context starts and after it closed gives each context a running one;
+ * a running handler (of a context Spring keeps for the next test class) is kept.
  * Registered for every test class (src/test/resources/META-INF/services, autodetection on in
  * junit-platform.properties), before the Spring extension, so its afterAll runs after a dirtied
  * context is closed.
@@ -30,6 +31,14 @@ public class FreshLongPolling implements BeforeAllCallback, AfterAllCallback {
   private static void clear() throws ReflectiveOperationException {
     Field handler = FetchAndLockContextListener.class.getDeclaredField("fetchAndLockHandler");
     handler.setAccessible(true);
+    Object current = handler.get(null);
+    if (current != null) {
+      Field running = current.getClass().getDeclaredField("isRunning");
+      running.setAccessible(true);
+      if (running.getBoolean(current)) {
+        return;
+      }
+    }
     handler.set(null, null);
   }
 }

@@ -1,0 +1,14 @@
+// Upgrade Orchestrator: Tasklist's configuration (overrides the file of the webjar, see Camunda's
+// "Tasklist > Configuration"). Links the upgrade history for managers; no first-login box pointing at
+// /camunda-welcome, a page this application does not serve. The shortcuts are Tasklist's defaults.
+export default {
+  customScripts: ['custom/upgrade-history'],
+  disableWelcomeMessage: true,
+  shortcuts: {
+    claimTask: {key: 'ctrl+alt+c', description: 'claims the currently selected task'},
+    focusFilter: {key: 'ctrl+shift+f', description: 'set the focus to the first filter in the list'},
+    focusList: {key: 'ctrl+alt+l', description: 'sets the focus to the first task in the list'},
+    focusForm: {key: 'ctrl+alt+f', description: 'sets the focus to the first input field in a task form'},
+    startProcess: {key: 'ctrl+alt+p', description: 'opens the start process modal dialog'}
+  }
+};
