@@ -24,7 +24,7 @@ class DurableH2Test {
   @Test
   void everyAcknowledgedCommitIsThereAfterTheProcessWasKilled(@TempDir Path dir) throws Exception {
     String url = new ObjectMapper(new YAMLFactory()).readTree(getClass().getResource("/application.yaml"))
-        .at("/spring/datasource/url").asText().replace("./data/orchestrator", dir.resolve("orchestrator").toString());
+        .at("/spring/datasource/url").asText().replace("${orchestrator.data-directory}", dir.toString());
     Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
         System.getProperty("java.class.path"), Commits.class.getName(), url).redirectErrorStream(true).start();
     String output = new String(child.getInputStream().readAllBytes());
