@@ -12,7 +12,6 @@ import org.camunda.bpm.engine.impl.persistence.entity.ResourceEntity;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.StartEvent;
 import org.camunda.bpm.model.bpmn.instance.UserTask;
-import org.camunda.bpm.model.bpmn.instance.camunda.CamundaInputOutput;
 import org.camunda.bpm.model.xml.instance.ModelElementInstance;
 
 /**
@@ -41,11 +40,7 @@ public final class DeployedForms {
     return of(context, processDefinitionId, definition.getInitial().getId());
   }
 
-  /**
-   * The answer fields of every form the definition uses, which only their own start or task sets. An
-   * answer a step pre-fills (its input parameter copies a value the step wrote) is not among them: the
-   * step may write it, the task's completion decides it.
-   */
+  /** The answer fields of every form the definition uses, which only their own start or task sets. */
   public static Set<String> answersOf(CommandContext context, String processDefinitionId) {
     ProcessDefinitionEntity definition = cache(context).findDeployedProcessDefinitionById(processDefinitionId);
     Map<String, FormSchema> forms = forms(context, definition.getDeploymentId());
@@ -54,8 +49,7 @@ public final class DeployedForms {
     for (UserTask task : model.getModelElementsByType(UserTask.class)) {
       FormSchema form = forms.get(task.getCamundaFormRef());
       if (form != null) {
-        Set<String> prefilled = prefilled(task);
-        form.answers().stream().filter(a -> !prefilled.contains(a)).forEach(answers::add);
+        answers.addAll(form.answers());
       }
     }
     for (StartEvent start : model.getModelElementsByType(StartEvent.class)) {
@@ -65,18 +59,6 @@ public final class DeployedForms {
       }
     }
     return answers;
-  }
-
-  /** Input parameters of the task that start with a value rather than empty. */
-  private static Set<String> prefilled(UserTask task) {
-    Set<String> names = new LinkedHashSet<>();
-    if (task.getExtensionElements() != null) {
-      task.getExtensionElements().getElementsQuery().filterByType(CamundaInputOutput.class).list().stream()
-          .flatMap(io -> io.getCamundaInputParameters().stream())
-          .filter(p -> p.getTextContent() != null && !p.getTextContent().isBlank())
-          .forEach(p -> names.add(p.getCamundaName()));
-    }
-    return names;
   }
 
   /** Forms by id, parsed from the resources given (e.g. a deployment being parsed). */
