@@ -208,6 +208,7 @@ public class HelmReleases {
       throw new IllegalStateException(current.describe() + " is not at " + spec.chart() + " " + spec.oldVersion()
           + " as the plan expects: nothing was changed");
     }
-    return current;
+    // recorded with the plan's chart reference: the rollback finds the chart in the plan's repository
+    return new ReleaseState(current.release(), current.namespace(), spec.chart(), current.version(), current.values());
   }
 }

@@ -45,21 +45,13 @@ class AlfrescoIdentityProcessTest {
   String deploymentId;
   MosipUpgradeDriver run;
 
-  static Map<String, Map<String, Object>> happyAnswers() {
-    return Map.of(
-        "Task_ConfirmRehearsal", Map.of("rehearsal", "recorded", "rehearsalNote", "rehearsed on staging, 14 min downtime"),
-        "Task_HandleOpenSessions", Map.of("sessionsHandled", true, "sessionsNote", "alfresco realm: 12 sessions, users told"),
-        "Task_CheckServer", Map.of("serverChecks", "passed", "serverChecksNote", "discovery, admin login, token: ok"),
-        "Task_GoNoGo", Map.of("identityGoNoGo", "go", "goNoGoReason", "all checks passed"));
-  }
-
   @BeforeEach
   void deploy() throws Exception {
     BpmnAwareTests.init(engine);
     try (InputStream plan = getClass().getClassLoader().getResourceAsStream(PLAN)) {
       deploymentId = MosipUpgradeDriver.deployment(engine, "identity-test", BPMN, PLAN, plan.readAllBytes()).deploy().getId();
     }
-    run = new MosipUpgradeDriver(engine, PROCESS, happyAnswers());
+    run = new MosipUpgradeDriver(engine, PROCESS, AlfrescoIdentityAnswers.happy());
   }
 
   @AfterEach
