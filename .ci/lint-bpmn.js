@@ -68,11 +68,13 @@ async function main() {
     moddleExtensions[prefix] = require(descriptor);
   }
   const moddle = new BpmnModdle(moddleExtensions);
-  const linter = new Linter({ config, resolver: new NodeResolver() });
   let errors = 0;
   let warnings = 0;
   const diagrams = process.argv.length > 2 ? process.argv.slice(2) : files(path.join(root, 'processes'), '.bpmn');
   for (const file of diagrams) {
+    // a linter per diagram: some rules (no-duplicate-sequence-flows) keep state between lint calls, so one
+    // linter for all would report a flow of one diagram as a duplicate of a flow with the same ends in another
+    const linter = new Linter({ config, resolver: new NodeResolver() });
     for (const p of await lintDiagram(file, moddle, linter)) {
       p.category === 'error' ? errors++ : warnings++;
       console.log(`${path.relative(root, file)}  ${p.id || ''}  ${p.category}  ${p.message}${p.rule ? '  (' + p.rule + ')' : ''}`);

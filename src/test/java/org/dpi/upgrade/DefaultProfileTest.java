@@ -58,6 +58,9 @@ class DefaultProfileTest {
           .getStatusCode()).as(user).isEqualTo(HttpStatus.OK);
     }
 
+    assertThat(engine.getRepositoryService().createProcessDefinitionQuery().latestVersion().list())
+        .extracting(d -> d.getKey()).contains("mosip-1.2.0.1-to-1.2.1.0", "alfresco-identity-1.1-to-1.2");
+
     long authorizations = engine.getAuthorizationService().createAuthorizationQuery().count();
     long deployments = engine.getRepositoryService().createDeploymentQuery().count();
     identitySetup.postProcessEngineBuild(engine);

@@ -46,12 +46,6 @@ public record PostgresPlan(String upgradeCsv, String scriptsRoot, List<String> d
       databases.stream().filter(db -> !DATABASE.matcher(db).matches())
           .forEach(db -> problems.add("postgres.databases: '" + db + "' is not a lower-case identifier"));
     }
-    if (upgradeCsv == null || upgradeCsv.isBlank()) {
-      problems.add("postgres.upgradeCsv is missing");
-    }
-    if (scriptsRoot == null || scriptsRoot.isBlank()) {
-      problems.add("postgres.scriptsRoot is missing");
-    }
     if (backup == null || backup.directory() == null || backup.directory().isBlank()) {
       problems.add("postgres.backup.directory is missing");
     }
@@ -64,12 +58,20 @@ public record PostgresPlan(String upgradeCsv, String scriptsRoot, List<String> d
     }
   }
 
+  /** upgrade.csv: required only by the steps that run or rehearse the schema chain (a backup-only plan has none). */
   Path csvPath() {
-    return Path.of(upgradeCsv);
+    return Path.of(required("upgradeCsv", upgradeCsv));
   }
 
   Path scriptsPath() {
-    return Path.of(scriptsRoot);
+    return Path.of(required("scriptsRoot", scriptsRoot));
+  }
+
+  private static String required(String field, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("postgres." + field + " is missing in the plan: this step runs the upgrade.csv chain; nothing was done");
+    }
+    return value;
   }
 
   Path backupDirectory() {

@@ -6,12 +6,14 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
 import com.marcnuri.helm.Release;
+import com.marcnuri.helm.ReleaseHistory;
 import com.marcnuri.helm.UpgradeCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -99,6 +101,22 @@ public class HelmClient {
               .addToAnnotations(CREATED_FOR, release).endMetadata().build())
           .createOr(NonDeletingOperation::update);
     }
+  }
+
+  /**
+   * The newest revision of the release that ran {@code chart} (name without repository) at
+   * {@code version}, from the release history; empty if none did.
+   */
+  public OptionalInt lastRevisionAt(String release, String namespace, String chart, String version) {
+    String name = chart.substring(chart.indexOf('/') + 1) + "-" + version;
+    return Helm.history(release).withNamespace(namespace).withKubeConfigContents(kubeconfig.get()).call().stream()
+        .filter(h -> name.equals(h.getChart())).mapToInt(ReleaseHistory::getRevision).max();
+  }
+
+  /** The release's current revision (0 when it has no history). */
+  public int revision(String release, String namespace) {
+    return Helm.history(release).withNamespace(namespace).withKubeConfigContents(kubeconfig.get()).call().stream()
+        .mapToInt(ReleaseHistory::getRevision).max().orElse(0);
   }
 
   /**

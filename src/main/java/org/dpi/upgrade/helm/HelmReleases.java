@@ -9,7 +9,7 @@ import org.dpi.upgrade.kubernetes.BackupSpec;
 
 /**
  * Single-release steps: uninstall (recording first), reinstall what was recorded, install a release,
- * re-run keycloak-init.
+ * re-run keycloak-init, check/upgrade/roll back a release in place.
  */
 public class HelmReleases {
 
@@ -119,5 +119,96 @@ public class HelmReleases {
     helm.deploy(target);
     readiness.await(spec.release(), spec.namespace(), properties.readinessTimeout());
     return target.describe() + " re-run, job complete";
+  }
+
+  /** A release found at the chart version the plan upgrades from. */
+  public record Checked(String summary, int revision) {
+  }
+
+  /**
+   * Pre-check of an in-place upgrade: the release is installed at {@code oldVersion} of the plan's
+   * chart and {@code version} is in the chart repository. Changes nothing.
+   */
+  public Checked checkRelease(ReleaseSpec spec) {
+    ReleaseState current = installedAtOldVersion(spec);
+    helm.chart(spec.chart(), spec.version());
+    int revision = helm.revision(spec.release(), spec.namespace());
+    return new Checked(current.describe() + ", revision " + revision + "; chart " + spec.version() + " is in the repository",
+        revision);
+  }
+
+  /** An in-place upgrade: the revision to return to and the one the upgrade made. */
+  public record Upgraded(String summary, int rollbackRevision, int revision) {
+  }
+
+  /**
+   * Upgrades the release in place to {@code version} with its own user-supplied values, after
+   * recording its state (record {@code helm-upgrade-<namespace>-<release>}, first record wins, so a
+   * retry keeps the state from before the first attempt); waits for readiness. The revision to
+   * return to is the newest one at the recorded chart version, read from the release history.
+   */
+  public Upgraded upgradeRelease(ReleaseSpec spec, BackupSpec store, String run) throws Exception {
+    ReleaseState target = spec.target(spec.version());
+    Optional<ReleaseState> current = helm.current(spec.release(), spec.namespace());
+    List<ReleaseState> record = records.get(store, run, ReleaseRecords.ofUpgrade(spec.namespace(), spec.release()));
+    if (record.isEmpty()) {
+      record = records.add(store, run, ReleaseRecords.ofUpgrade(spec.namespace(), spec.release()), List.of(installedAtOldVersion(spec)));
+    } else if (current.isEmpty()) {
+      throw new IllegalStateException(spec.namespace() + "/" + spec.release() + " is no longer installed: nothing was changed");
+    }
+    ReleaseState before = record.get(0);
+    int rollbackRevision = helm.lastRevisionAt(spec.release(), spec.namespace(), before.chart(), before.version())
+        .orElseThrow(() -> new IllegalStateException("the history of " + before.id() + " has no revision at " + before.chart()
+            + " " + before.version() + ": nothing was changed"));
+    ReleaseState upgraded = new ReleaseState(target.release(), target.namespace(), target.chart(), target.version(), before.values());
+    if (!HelmDeployer.sameChart(helm.current(spec.release(), spec.namespace()).orElseThrow(), upgraded)) {
+      helm.deploy(upgraded);
+    }
+    readiness.await(spec.release(), spec.namespace(), properties.readinessTimeout());
+    int revision = helm.revision(spec.release(), spec.namespace());
+    return new Upgraded(before.describe() + " upgraded to " + target.chart() + " " + target.version() + " (revision " + revision
+        + "; rollback to revision " + rollbackRevision + ")", rollbackRevision, revision);
+  }
+
+  /**
+   * Undo of {@link #upgradeRelease}: redeploys the recorded chart, version and values as a new
+   * revision (what {@code helm rollback <revision>} does; helm-java has no rollback command), waits
+   * for readiness and verifies that the release again runs exactly the recorded chart, version and
+   * values. Nothing recorded (the upgrade never started): nothing to do.
+   */
+  public String rollbackRelease(ReleaseSpec spec, BackupSpec store, String run) throws Exception {
+    ReleaseSpec.check("release", spec.problems());
+    List<ReleaseState> record = records.get(store, run, ReleaseRecords.ofUpgrade(spec.namespace(), spec.release()));
+    if (record.isEmpty()) {
+      return spec.namespace() + "/" + spec.release() + " was never upgraded by this change: nothing to roll back";
+    }
+    ReleaseState before = record.get(0);
+    int recordedRevision = helm.lastRevisionAt(spec.release(), spec.namespace(), before.chart(), before.version()).orElse(0);
+    String done = deployer.restore(before);
+    ReleaseState now = helm.current(spec.release(), spec.namespace())
+        .orElseThrow(() -> new IllegalStateException(before.id() + " is not installed after the rollback"));
+    if (!HelmDeployer.sameChart(now, before) || !now.values().equals(before.values())) {
+      throw new IllegalStateException(before.id() + " runs " + now.chart() + " " + now.version()
+          + " after the rollback, not the recorded " + before.chart() + " " + before.version() + " with its recorded values");
+    }
+    return done + " and verified: chart, version and values equal revision " + recordedRevision + " (now revision "
+        + helm.revision(spec.release(), spec.namespace()) + ")";
+  }
+
+  private ReleaseState installedAtOldVersion(ReleaseSpec spec) {
+    List<String> problems = new ArrayList<>(spec.problems());
+    if (spec.oldVersion() == null || spec.oldVersion().isBlank()) {
+      problems.add("oldVersion (the chart version installed now) is missing");
+    }
+    ReleaseSpec.check("release", problems);
+    ReleaseState current = helm.current(spec.release(), spec.namespace()).orElseThrow(() -> new IllegalStateException(
+        "release " + spec.release() + " is not installed in namespace " + spec.namespace() + ": check the plan (helm list -n "
+            + spec.namespace() + "); nothing was changed"));
+    if (!HelmDeployer.sameChart(current, spec.target(spec.oldVersion()))) {
+      throw new IllegalStateException(current.describe() + " is not at " + spec.chart() + " " + spec.oldVersion()
+          + " as the plan expects: nothing was changed");
+    }
+    // recorded with the plan's chart reference: the rollback finds the chart in the plan's repository
+    return new ReleaseState(current.release(), current.namespace(), spec.chart(), current.version(), current.values());
   }
 }

@@ -25,6 +25,10 @@ public class ReleaseRecords {
     this.sealed = sealed;
   }
 
+  static String ofUpgrade(String namespace, String release) {
+    return "helm-upgrade-" + namespace + "-" + release;
+  }
+
   static String ofRelease(String namespace, String release) {
     return "helm-release-" + namespace + "-" + release;
   }

@@ -20,15 +20,21 @@ import java.util.Set;
  */
 public final class PlanReader {
 
-  /** Sections that must be present, each with the fields a step reads. */
-  private static final Map<String, List<String>> REQUIRED = Map.of(
-      "gates", List.of("dueAfter", "remindAfter", "escalateAfter", "schemaUpgradeApprovers"),
-      "kubernetes.backup", List.of("namespaces", "configMaps", "secrets", "encryptionKey", "store"),
-      "helm", List.of("uninstall", "deploy", "skip"),
-      "helm.deploy", List.of("modules", "readinessTimeout"),
-      "postgres", List.of("upgradeCsv", "scriptsRoot", "databases", "backup", "onRollbackMismatch"),
-      "objectstore", List.of("buckets"),
-      "config", List.of("oldRepository", "newRepository", "migratedBranch", "knowledgeBase"));
+  /** Per platform, the sections that must be present, each with the fields a step reads. */
+  private static final Map<String, Map<String, List<String>>> REQUIRED = Map.of(
+      "mosip", Map.of(
+          "gates", List.of("dueAfter", "remindAfter", "escalateAfter", "schemaUpgradeApprovers"),
+          "kubernetes.backup", List.of("namespaces", "configMaps", "secrets", "encryptionKey", "store"),
+          "helm", List.of("uninstall", "deploy", "skip"),
+          "helm.deploy", List.of("modules", "readinessTimeout"),
+          "postgres", List.of("upgradeCsv", "scriptsRoot", "databases", "backup", "onRollbackMismatch"),
+          "objectstore", List.of("buckets"),
+          "config", List.of("oldRepository", "newRepository", "migratedBranch", "knowledgeBase")),
+      "alfresco-identity", Map.of(
+          "gates", List.of("dueAfter"),
+          "kubernetes.backup", List.of("namespaces", "configMaps", "secrets", "encryptionKey", "store"),
+          "helm.identity", List.of("release", "namespace", "chart", "version", "oldVersion"),
+          "postgres", List.of("databases", "backup", "onRollbackMismatch")));
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -69,7 +75,15 @@ public final class PlanReader {
         problems.add("'" + field + "' is missing");
       }
     }
-    REQUIRED.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
+    String platform = text(plan.get("platform"));
+    Map<String, List<String>> required = REQUIRED.get(platform);
+    if (required == null) {
+      if (!platform.isEmpty()) {
+        problems.add("platform '" + platform + "' is not known (known: " + REQUIRED.keySet().stream().sorted().toList() + ")");
+      }
+      required = Map.of();
+    }
+    required.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
       JsonNode section = at(plan, e.getKey());
       if (section == null || !section.isObject()) {
         problems.add("section '" + e.getKey() + "' is missing");

@@ -65,6 +65,6 @@ public class LoadPlanDelegate implements JavaDelegate {
   }
 
   private static String lines(JsonNode array) {
-    return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).collect(Collectors.joining("\n"));
+    return array == null ? "" : StreamSupport.stream(array.spliterator(), false).map(JsonNode::asText).collect(Collectors.joining("\n"));
   }
 }

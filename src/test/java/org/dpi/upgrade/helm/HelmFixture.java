@@ -41,7 +41,7 @@ final class HelmFixture implements AutoCloseable {
     byte[] key = new byte[32];
     new java.security.SecureRandom().nextBytes(key);
     MockEnvironment environment = new MockEnvironment().withProperty(KEY_PROPERTY, Base64.getEncoder().encodeToString(key));
-    HelmProperties properties = new HelmProperties(Map.of("mosip", charts.toString()), "mosip", false,
+    HelmProperties properties = new HelmProperties(Map.of("mosip", charts.toString(), "alfresco-incubator", charts.toString()), "mosip", false,
         Duration.ofSeconds(10), Duration.ofMillis(100));
     helm = new HelmClient(cluster::kubeconfig, properties, cluster.client());
     Readiness readiness = new Readiness(cluster.client(), properties.pollInterval());

@@ -34,6 +34,28 @@ class PlanReaderTest {
   }
 
   @Test
+  void theIdentityServicePlanNamesTheReleaseTheChartVersionsAndTheKeycloakDatabase() throws Exception {
+    Path identity = Path.of("processes/alfresco-identity/alfresco-identity-1.1-to-1.2.plan.yaml");
+    var plan = PlanReader.read(Files.newInputStream(identity), identity.toString(), Map.of());
+    assertThat(PlanReader.at(plan, "helm.identity.chart").asText()).isEqualTo("alfresco-incubator/alfresco-infrastructure");
+    assertThat(PlanReader.at(plan, "helm.identity.version").asText()).isEqualTo("5.2.0");
+    assertThat(PlanReader.at(plan, "postgres.databases").get(0).asText()).isEqualTo("keycloak");
+    assertThat(plan.toString()).as("no credential in the plan").doesNotContainIgnoringCase("password:");
+  }
+
+  @Test
+  void eachPlatformNeedsItsOwnSectionsAndAnUnknownPlatformIsNamed() {
+    assertThatThrownBy(() -> PlanReader.read(in("planVersion: 1\nplatform: alfresco-identity\nfrom: '1.1'\nto: '1.2'\n"
+        + "gates: {dueAfter: PT4H}\npostgres: {databases: [keycloak], backup: {directory: /b}, onRollbackMismatch: restore}\n"),
+        "x", Map.of()))
+        .satisfies(e -> assertThat(((InvalidPlanException) e).problems()).containsExactlyInAnyOrder(
+            "section 'helm.identity' is missing", "section 'kubernetes.backup' is missing"));
+    assertThatThrownBy(() -> PlanReader.read(in("planVersion: 1\nplatform: wso2\nfrom: a\nto: b\n"), "x", Map.of()))
+        .satisfies(e -> assertThat(((InvalidPlanException) e).problems()).containsExactly(
+            "platform 'wso2' is not known (known: [alfresco-identity, mosip])"));
+  }
+
+  @Test
   void overridesReplaceValuesAndBlankOnesAreIgnored() throws Exception {
     var plan = PlanReader.read(Files.newInputStream(MOSIP), "plan",
         Map.of("postgres.upgradeCsv", " /srv/upgrade.csv ", "postgres.scriptsRoot", ""));

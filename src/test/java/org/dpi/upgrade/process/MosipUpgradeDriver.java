@@ -25,8 +25,9 @@ import org.camunda.spin.plugin.variable.SpinValues;
 import org.dpi.upgrade.config.ConfigFixture;
 
 /**
- * Drives the MOSIP process in tests the way operators and workers would: each wait state is
- * answered in turn (user tasks with form answers, external tasks completed or failed by hand).
+ * Drives the MOSIP process (or, given its key and answers, another upgrade process) in tests the way
+ * operators and workers would: each wait state is answered in turn (user tasks with form answers,
+ * external tasks completed or failed by hand).
  */
 public final class MosipUpgradeDriver {
 
@@ -65,7 +66,8 @@ public final class MosipUpgradeDriver {
   }
 
   final ProcessEngine engine;
-  final Map<String, Map<String, Object>> answers = happyAnswers();
+  final String process;
+  final Map<String, Map<String, Object>> answers;
   /** Variables external tasks complete with, beside {@link #resultOf}'s (what a real worker would record). */
   final Map<String, Map<String, Object>> results = new HashMap<>();
   /** Wait states in the order they were reached. */
@@ -75,7 +77,13 @@ public final class MosipUpgradeDriver {
   ProcessInstance instance;
 
   MosipUpgradeDriver(ProcessEngine engine) {
+    this(engine, PROCESS, happyAnswers());
+  }
+
+  MosipUpgradeDriver(ProcessEngine engine, String process, Map<String, Map<String, Object>> answers) {
     this.engine = engine;
+    this.process = process;
+    this.answers = new HashMap<>(answers);
   }
 
   static String deploy(ProcessEngine engine, String planResource) {
@@ -88,8 +96,14 @@ public final class MosipUpgradeDriver {
 
   /** The MOSIP diagram with the given plan and every form, as the application deploys them. */
   public static DeploymentBuilder deployment(ProcessEngine engine, String name, byte[] plan) throws IOException {
+    return deployment(engine, name, BPMN, PLAN, plan);
+  }
+
+  /** A diagram with the given content of its plan and every form, as the application deploys them. */
+  public static DeploymentBuilder deployment(ProcessEngine engine, String name, String bpmn, String planResource, byte[] plan)
+      throws IOException {
     DeploymentBuilder deployment = engine.getRepositoryService().createDeployment().name(name)
-        .addClasspathResource(BPMN).addInputStream(PLAN, new ByteArrayInputStream(plan));
+        .addClasspathResource(bpmn).addInputStream(planResource, new ByteArrayInputStream(plan));
     try (Stream<Path> forms = Files.list(Path.of("forms"))) {
       for (Path form : forms.filter(p -> p.toString().endsWith(".form")).toList()) {
         deployment.addInputStream("forms/" + form.getFileName(), new ByteArrayInputStream(Files.readAllBytes(form)));
@@ -114,7 +128,7 @@ public final class MosipUpgradeDriver {
   }
 
   ProcessInstance start() {
-    instance = engine.getRuntimeService().startProcessInstanceByKey(PROCESS, "CHG-1",
+    instance = engine.getRuntimeService().startProcessInstanceByKey(process, "CHG-1",
         Map.of("environment", "staging", "changeTicket", "CHG-1", "maintenanceWindow", "Sat 22:00-06:00 UTC"));
     return instance;
   }
