@@ -25,8 +25,8 @@ import org.camunda.bpm.engine.runtime.Incident;
 import org.camunda.bpm.engine.task.Task;
 import org.dpi.upgrade.helm.HelmClient;
 import org.dpi.upgrade.helm.ReleaseState;
-import org.dpi.upgrade.kubernetes.Charts;
-import org.dpi.upgrade.kubernetes.TestCluster;
+import org.dpi.upgrade.sandbox.Charts;
+import org.dpi.upgrade.sandbox.FakeCluster;
 import org.dpi.upgrade.process.AlfrescoIdentityAnswers;
 import org.dpi.upgrade.process.MosipUpgradeDriver;
 import org.dpi.upgrade.testing.S3Server;
@@ -57,7 +57,7 @@ class AlfrescoIdentityStepsProcessTest {
   static final String PLAN = "processes/alfresco-identity/alfresco-identity-1.1-to-1.2.plan.yaml";
   static final String SECRET_VALUE = "kc-db-pw-Zt55-never-in-variables";
   static final String VALUES = "keycloak:\n  adminPassword: Adm-Hq72-never-in-variables\n";
-  static TestCluster cluster;
+  static FakeCluster cluster;
   static S3Server s3;
   static SystemPostgres postgres;
   static Path temp;
@@ -65,7 +65,7 @@ class AlfrescoIdentityStepsProcessTest {
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) throws Exception {
     temp = Files.createTempDirectory("identity-process-test");
-    cluster = TestCluster.start();
+    cluster = FakeCluster.start();
     s3 = S3Server.start(Files.createDirectories(temp.resolve("s3")), "identity-test", "identity-test-secret");
     postgres = SystemPostgres.start();
     Path kubeconfig = Files.writeString(temp.resolve("kubeconfig"), cluster.kubeconfig());
