@@ -69,8 +69,9 @@ class DefaultProfileTest {
     assertThat(engine.getRepositoryService().createDeploymentQuery().count()).isEqualTo(deployments).isEqualTo(1);
     assertThat(startup.getAll().split("Users created now", -1)).as("passwords are printed once, at creation").hasSize(2);
     String screen = startup.getAll().substring(startup.getAll().indexOf(FirstScreen.READY));
-    assertThat(screen).contains("/camunda/app/").contains("1. Log in as demo-operator; in Tasklist, Start process: "
-        + "\"MOSIP upgrade 1.2.0.1 → 1.2.1.0\"").doesNotContain("SANDBOX");
+    assertThat(screen).contains("/camunda/app/").contains("1. Log in as demo-operator; in Tasklist, Start process: ")
+        .contains("\"MOSIP upgrade 1.2.0.1 → 1.2.1.0\"", "\"Alfresco Identity Service upgrade 1.1 → 1.2 (Kubernetes)\"")
+        .doesNotContain("SANDBOX");
   }
 
   @Test
