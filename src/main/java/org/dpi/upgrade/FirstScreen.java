@@ -1,7 +1,10 @@
 package org.dpi.upgrade;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.camunda.bpm.engine.RepositoryService;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.dpi.upgrade.sandbox.Sandbox;
@@ -66,8 +69,9 @@ public class FirstScreen {
           + (sandbox() ? "; new ones: --sandbox.reset" : "") + ").");
     }
     lines.add("");
+    Set<String> runnable = sandbox() ? sandboxProcesses() : null;
     List<String> processes = repository.createProcessDefinitionQuery().latestVersion().list().stream()
-        .map(ProcessDefinition::getName).sorted().toList();
+        .filter(d -> runnable == null || runnable.contains(d.getKey())).map(ProcessDefinition::getName).sorted().toList();
     String process = processes.isEmpty() ? "the upgrade" : "\"" + String.join("\" or \"", processes) + "\"";
     lines.add("What to do first:");
     lines.add(" 1. Log in as " + (demo ? "demo-operator" : "an operator") + "; in Tasklist, Start process: " + process + ".");
@@ -78,6 +82,14 @@ public class FirstScreen {
         + (demo ? "." : "; users and groups are managed in Admin, as admin."));
     created.clear();
     return "\n" + LINE + "\n" + String.join("\n", lines.stream().map(l -> l.isEmpty() ? "" : "  " + l).toList()) + "\n" + LINE + "\n";
+  }
+
+  private static Set<String> sandboxProcesses() {
+    try {
+      return Sandbox.processes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private boolean sandbox() {

@@ -31,6 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -257,6 +259,13 @@ public final class Sandbox implements PlanReplacement, AutoCloseable {
     s.put("orchestrator.objectstore." + side + ".endpoint", server.endpoint());
     s.put("orchestrator.objectstore." + side + ".access-key", key(name + ".access-key"));
     s.put("orchestrator.objectstore." + side + ".secret-key", key(name + ".secret-key"));
+  }
+
+  /** The keys of the processes the sandbox can run: those its plan overrides name. */
+  public static Set<String> processes() throws IOException {
+    Set<String> keys = new TreeSet<>();
+    YAML.readTree(classpath("sandbox/plan-overrides.yaml")).fieldNames().forEachRemaining(keys::add);
+    return keys;
   }
 
   /**

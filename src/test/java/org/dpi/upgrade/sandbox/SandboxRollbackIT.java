@@ -33,7 +33,8 @@ class SandboxRollbackIT {
     String screen = run.firstStart.substring(run.firstStart.lastIndexOf(OrchestratorProcess.READY));
     assertThat(screen).startsWith(OrchestratorProcess.READY + run.orchestrator.url() + "/camunda/app/")
         .contains(Sandbox.NOTICE).contains("Users created now (passwords shown this once)")
-        .contains("1. Log in as demo-operator");
+        .contains("1. Log in as demo-operator; in Tasklist, Start process: \"MOSIP upgrade 1.2.0.1 → 1.2.1.0\".")
+        .as("only the processes the sandbox can run").doesNotContain("Alfresco");
     assertThat(run.passwords).containsKeys("admin", "demo-dba", "demo-manager", "demo-operator", "demo-reviewer");
     assertThat(run.firstStart.lines().filter(line -> line.contains(" INFO ") || line.contains(" WARN ")))
         .isNotEmpty().allMatch(line -> line.contains("[SANDBOX]"));
