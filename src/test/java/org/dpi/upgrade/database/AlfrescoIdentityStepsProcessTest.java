@@ -9,7 +9,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,7 @@ import org.dpi.upgrade.sandbox.Charts;
 import org.dpi.upgrade.sandbox.FakeCluster;
 import org.dpi.upgrade.process.AlfrescoIdentityAnswers;
 import org.dpi.upgrade.process.MosipUpgradeDriver;
-import org.dpi.upgrade.testing.S3Server;
+import org.dpi.upgrade.testing.ClusterTargets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -57,26 +56,17 @@ class AlfrescoIdentityStepsProcessTest {
   static final String PLAN = "processes/alfresco-identity/alfresco-identity-1.1-to-1.2.plan.yaml";
   static final String SECRET_VALUE = "kc-db-pw-Zt55-never-in-variables";
   static final String VALUES = "keycloak:\n  adminPassword: Adm-Hq72-never-in-variables\n";
+  static ClusterTargets targets;
   static FakeCluster cluster;
-  static S3Server s3;
   static SystemPostgres postgres;
   static Path temp;
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) throws Exception {
-    temp = Files.createTempDirectory("identity-process-test");
-    cluster = FakeCluster.start();
-    s3 = S3Server.start(Files.createDirectories(temp.resolve("s3")), "identity-test", "identity-test-secret");
+    targets = ClusterTargets.start(registry, "identity-test");
+    temp = targets.temp();
+    cluster = targets.cluster();
     postgres = SystemPostgres.start();
-    Path kubeconfig = Files.writeString(temp.resolve("kubeconfig"), cluster.kubeconfig());
-    try (ServerSocket socket = new ServerSocket(0)) {
-      int port = socket.getLocalPort();
-      registry.add("server.port", () -> port);
-    }
-    registry.add("orchestrator.kubernetes.kubeconfig", kubeconfig::toString);
-    registry.add("orchestrator.kubernetes.backup-store.endpoint", s3::endpoint);
-    registry.add("orchestrator.kubernetes.backup-store.access-key", () -> "identity-test");
-    registry.add("orchestrator.kubernetes.backup-store.secret-key", () -> "identity-test-secret");
     registry.add("orchestrator.helm.repositories.alfresco-incubator", () -> temp.resolve("charts").toString());
     registry.add("orchestrator.database.server.host", () -> "127.0.0.1");
     registry.add("orchestrator.database.server.port", () -> postgres.server().port());
@@ -85,13 +75,9 @@ class AlfrescoIdentityStepsProcessTest {
     prepareDatabase();
   }
 
-  /** Identity Service 1.1: the release's ConfigMaps and Secrets, the backup key, both infrastructure charts. */
+  /** Identity Service 1.1: the release's ConfigMaps and Secrets, both infrastructure charts. */
   static void prepareCluster() throws Exception {
     KubernetesClient client = cluster.client();
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    client.secrets().inNamespace("upgrade-orchestrator").resource(new SecretBuilder().withNewMetadata()
-        .withName("config-backup-key").endMetadata().addToData("aes256", Base64.getEncoder().encodeToString(key)).build()).create();
     for (String name : List.of("knobby-wolf-keycloak-realm", "knobby-wolf-keycloak-themes")) {
       client.configMaps().inNamespace("identity").resource(new ConfigMapBuilder().withNewMetadata().withName(name)
           .endMetadata().addToData("value", "1.1 " + name).build()).create();
@@ -122,8 +108,7 @@ class AlfrescoIdentityStepsProcessTest {
   @AfterAll
   static void stop() throws Exception {
     postgres.close();
-    s3.close();
-    cluster.close();
+    targets.close();
   }
 
   @Autowired ProcessEngine engine;

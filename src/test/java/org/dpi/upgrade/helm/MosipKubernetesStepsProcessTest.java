@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import org.camunda.bpm.engine.task.Task;
 import org.dpi.upgrade.process.MosipUpgradeDriver;
 import org.dpi.upgrade.sandbox.Charts;
 import org.dpi.upgrade.sandbox.FakeCluster;
-import org.dpi.upgrade.sandbox.S3Server;
+import org.dpi.upgrade.testing.ClusterTargets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,36 +46,23 @@ class MosipKubernetesStepsProcessTest {
   static final String PROCESS = "mosip-1.2.0.1-to-1.2.1.0";
   static final String SECRET_VALUE = "db-pw-Qx81-never-in-variables";
   static final String VALUES_SECRET = "helm-values-secret-Lp02";
+  static ClusterTargets targets;
   static FakeCluster cluster;
-  static S3Server s3;
   static Path temp;
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) throws Exception {
-    temp = Files.createTempDirectory("k8s-process-test");
-    cluster = FakeCluster.start();
-    s3 = S3Server.start(Files.createDirectories(temp.resolve("s3")), "process-test", "process-test-secret");
-    Path kubeconfig = Files.writeString(temp.resolve("kubeconfig"), cluster.kubeconfig());
-    try (ServerSocket socket = new ServerSocket(0)) {
-      int port = socket.getLocalPort();
-      registry.add("server.port", () -> port);
-    }
-    registry.add("orchestrator.kubernetes.kubeconfig", kubeconfig::toString);
-    registry.add("orchestrator.kubernetes.backup-store.endpoint", s3::endpoint);
-    registry.add("orchestrator.kubernetes.backup-store.access-key", () -> "process-test");
-    registry.add("orchestrator.kubernetes.backup-store.secret-key", () -> "process-test-secret");
+    targets = ClusterTargets.start(registry, "process-test");
+    temp = targets.temp();
+    cluster = targets.cluster();
     registry.add("orchestrator.helm.repositories.mosip", () -> temp.resolve("charts").toString());
     registry.add("orchestrator.helm.repositories.bitnami", () -> temp.resolve("charts").toString());
     prepareCluster();
   }
 
-  /** The 1.2.0.1 platform: config-server copies, the backup key, charts and a few old releases. */
+  /** The 1.2.0.1 platform: config-server copies, charts and a few old releases. */
   static void prepareCluster() throws Exception {
     KubernetesClient client = cluster.client();
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    client.secrets().inNamespace("upgrade-orchestrator").resource(new SecretBuilder().withNewMetadata()
-        .withName("config-backup-key").endMetadata().addToData("aes256", Base64.getEncoder().encodeToString(key)).build()).create();
     for (String name : List.of("global", "keycloak-host", "activemq-activemq-artemis-share", "s3", "msg-gateway")) {
       client.configMaps().inNamespace("config-server").resource(new ConfigMapBuilder().withNewMetadata().withName(name)
           .endMetadata().addToData("value", "1.2.0.1 " + name).build()).create();
@@ -108,8 +94,7 @@ class MosipKubernetesStepsProcessTest {
 
   @AfterAll
   static void stop() throws Exception {
-    s3.close();
-    cluster.close();
+    targets.close();
   }
 
   @Autowired ProcessEngine engine;
